@@ -1,0 +1,181 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CodexAgentError, ExitCode, errorToJson, formatError } from '../core/errors.js';
+import { makeContext, type Context } from './context.js';
+import { makeOutput, type Output } from './output.js';
+
+/**
+ * The command surface (DESIGN §12). Only commander is loaded up front; each command's code, and
+ * whatever it needs (zod, TOML, git, …), is imported when that command runs, so `task list` starts
+ * about as fast as Node itself.
+ */
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the operation ran and failed (a check found problems, git or the file system failed)
+  2  bad input or usage (unknown task or key, invalid value, corrupt file, refused operation)`;
+
+
+interface GlobalOptions {
+  cwd?: string;
+  config?: string[];
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let jsonRequested = argv.includes('--json');
+  const program = new Command('codex-agent');
+
+  /** Wraps a lazily imported handler with context, output and error handling. */
+  const run =
+    <A extends unknown[]>(load: () => Promise<(ctx: Context, output: Output, ...args: A) => Promise<number | void>>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      jsonRequested = Boolean(globals.json);
+      const output = makeOutput(jsonRequested);
+      const ctx = makeContext({ cwd: globals.cwd, config: globals.config });
+      const handler = await load();
+      const code = await handler(ctx, output, ...(args.slice(0, -1) as A));
+      exitCode = typeof code === 'number' ? code : ExitCode.ok;
+    };
+
+  program
+    .description('Run many AI coding agents in parallel on one repository, each task in its own git worktree.')
+    .version(await version(), '-V, --version')
+    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .option('-c, --config <key=value>', 'override a config value for this command (repeatable)', collect)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('init')
+    .description('set up codex-agent in this git repository (.codex-agent/config.toml, prompt overrides, .gitignore)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(run(async () => (await import('./commands/init.js')).initCommand));
+
+  const config = program
+    .command('config')
+    .description('show the effective configuration and where each value comes from; get, set or locate config files')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(run(async () => (await import('./commands/config.js')).configShowCommand));
+  config
+    .command('get')
+    .description('print one value of the effective configuration')
+    .argument('<key>', 'a dotted key, e.g. manager.max_parallel')
+    .option('--json', 'print the value and its origin as JSON')
+    .action(run(async () => (await import('./commands/config.js')).configGetCommand));
+  config
+    .command('set')
+    .description('set a value in a config file, keeping the rest of the file as it is')
+    .argument('<key>', 'a dotted key, e.g. manager.max_parallel')
+    .argument('<value>', 'the value; lists as a,b,c or a JSON array')
+    .addOption(new Option('--user', 'write the user config ($XDG_CONFIG_HOME/codex-agents/config.toml)').conflicts(['repo', 'local']))
+    .addOption(new Option('--repo', 'write the repo config (.codex-agent/config.toml; the default inside a repo)').conflicts(['local']))
+    .option('--local', 'write the personal repo config (.codex-agent/config.local.toml, git-ignored)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/config.js')).configSetCommand));
+  config
+    .command('path')
+    .description('print the config files that apply here, in precedence order, and whether each exists')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/config.js')).configPathCommand));
+
+  const task = program.command('task').description('add, list, show, edit and remove tasks').addHelpText('after', EXIT_CODES_HELP);
+  const taskFields = (cmd: Command, edit: boolean) =>
+    cmd
+      .option('--slug <slug>', edit ? 'rename the task (only before it has a worktree)' : 'the task slug (default: derived from the title)')
+      .option('--goal <text>', 'what the agent should do (the prompt body)')
+      .option('--goal-file <file>', 'a file in the repo holding the goal, e.g. .codex-agent/tasks/<slug>.md')
+      .option('--deps <slugs>', edit ? 'replace the dependencies (comma-separated slugs)' : 'tasks that must be done first (comma-separated slugs)')
+      .option('--priority <level>', 'low, normal, high or urgent')
+      .option('--labels <labels>', 'comma-separated labels')
+      .option('--owner <name>', 'who owns the task ("" clears it)')
+      .option('--agent <profile>', 'the agent profile to run it with (default: the worker role\'s)')
+      .option('--base <branch>', 'the branch to start from and merge into')
+      .option('--files <globs>', 'the file scope: globs the task is expected to touch (comma-separated or repeated)', collect)
+      .option('--retries <n>', 'retry budget for transient failures')
+      .option('--timeout <duration>', 'execution timeout, e.g. 15m')
+      .option('--verify-timeout <duration>', 'verification timeout, e.g. 5m')
+      .option('--json', 'print the task as JSON');
+
+  taskFields(task.command('add').description('add a task to this repo').argument('<title>', 'a short title'), false)
+    .addHelpText('after', '\nExample:\n  codex-agent task add "Add dark mode" --deps theme-tokens --files "src/theme/**" --labels ui')
+    .action(run(async () => (await import('./commands/task-add.js')).taskAddCommand));
+  task
+    .command('list')
+    .alias('ls')
+    .description('list the tasks of this repo (or of every repo)')
+    .option('--status <states>', 'only these states (comma-separated: todo,ready,running,review,stuck,failed,cancelled,merged,done)')
+    .option('--label <label>', 'only tasks with this label')
+    .option('--repo <name-or-path>', 'the tasks of another repo')
+    .option('--all-repos', 'the tasks of every repo')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/task-list.js')).taskListCommand));
+  task
+    .command('show')
+    .description('show one task in full')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/task-show.js')).taskShowCommand));
+  taskFields(task.command('edit').description('change a task').argument('<task>', 'slug, or repo-name/slug'), true)
+    .option('--title <title>', 'a new title')
+    .option('--add-dep <slugs>', 'add dependencies (comma-separated or repeated)', collect)
+    .option('--remove-dep <slugs>', 'remove dependencies (comma-separated or repeated)', collect)
+    .action(run(async () => (await import('./commands/task-edit.js')).taskEditCommand));
+  task
+    .command('remove')
+    .alias('rm')
+    .description('remove a task from the registry')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--force', 'also when other tasks depend on it (their dependency is dropped) or it is running')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/task-remove.js')).taskRemoveCommand));
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return exitCode;
+  } catch (err) {
+    return reportError(err, jsonRequested);
+  }
+}
+
+/** Prints an error the way the user asked for output and returns its exit code. */
+function reportError(err: unknown, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // Help and version are "errors" to commander but successes to the user.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message } }, null, 2)}\n`);
+    return ExitCode.usage;
+  }
+  if (json) process.stdout.write(`${JSON.stringify(errorToJson(err), null, 2)}\n`);
+  if (err instanceof CodexAgentError) {
+    process.stderr.write(`codex-agent: ${formatError(err)}\n`);
+    return exitCodeOf(err);
+  }
+  process.stderr.write(`codex-agent: unexpected error: ${err instanceof Error ? (process.env.CODEX_AGENT_DEBUG ? err.stack : err.message) : String(err)}\n`);
+  process.stderr.write('This is a bug; please report it with the command you ran (set CODEX_AGENT_DEBUG=1 for a stack trace).\n');
+  return ExitCode.checkFailed;
+}
+
+/** Failures of the environment (git, files, locks) are "the operation failed"; the rest is bad input. */
+function exitCodeOf(err: CodexAgentError): number {
+  if (err.code === 'git-failed' || err.code === 'io' || err.code === 'registry-locked' || err.code === 'registry-lock-compromised') return ExitCode.checkFailed;
+  return err.exitCode;
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
