@@ -55,8 +55,8 @@ export function branchNameProblem(name: string): string | undefined {
   if (name.includes('@{')) return 'it contains "@{"';
   if (name === '@') return 'it is "@"';
   if (name === 'HEAD') return 'it is "HEAD"';
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (/[$`'"!;&|<>(){}#%]/.test(name)) return 'it contains shell syntax ($ ` \' " ! ; & | < > ( ) { } # %)';
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   for (const part of name.split('/')) {
     if (part.startsWith('.')) return `the component "${part}" starts with "."`;
     if (part.endsWith('.lock')) return `the component "${part}" ends with ".lock"`;

@@ -67,7 +67,9 @@ export async function validateRegistry(doc: unknown, file: string): Promise<Regi
       const slug = (tasks?.[index] as { slug?: unknown } | undefined)?.slug;
       where = `task #${index + 1}${typeof slug === 'string' ? ` ("${slug}")` : ''}${rest.length ? `, field ${rest.map(String).join('.')}` : ''}`;
     }
-    const got = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    let got = issue.message;
+    if (issue.code === 'unrecognized_keys') got = `unknown field(s) ${issue.keys.join(', ')}`;
+    else if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) got = `missing (expected ${issue.expected})`;
     return `  ${where}: ${got}`;
   });
   const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
