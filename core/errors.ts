@@ -33,10 +33,16 @@ export type ErrorCode =
   | 'has-dependents'
   | 'illegal-transition'
   | 'git-failed'
+  | 'store-too-new'
+  | 'store-corrupt'
+  | 'run-not-found'
+  | 'worktree-exists'
+  | 'worktree-refused'
+  | 'setup-failed'
   | 'io';
 
 /** Codes that mean "the check ran and the answer is no" rather than "you asked wrongly". */
-const CHECK_FAILED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([]);
+const CHECK_FAILED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['setup-failed']);
 
 /** An expected failure: what was wrong (`message`) and what to do about it (`hint`). */
 export class CodexAgentError extends Error {

@@ -1,0 +1,178 @@
+/**
+ * The run history, `state.db` (DESIGN §3): runs, task transitions and agent events in SQLite.
+ *
+ * Synchronous like better-sqlite3 itself: every write is one tiny `BEGIN IMMEDIATE` transaction
+ * that never spans an await (RELIABILITY rules 5 and 6). Every string written passes through the
+ * store's redactor at one point, {@link StateStore.scrub} (rule 13).
+ *
+ * This module loads SQLite; commands that may not need it import `openStateStore` from `./open.js`.
+ */
+import { CodexAgentError } from '../errors.js';
+import { makeRedactor, redactedJson, type Redactor } from '../redact.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { RUN_COLUMNS, eventFromRow, runFromRow, transitionFromRow, type EventRecord, type RunRecord, type TransitionRecord } from './rows.js';
+import type { EventQuery, EventRow, NewEvent, NewRun, NewTransition, RunPatch, RunRow, TransitionRow } from './types.js';
+
+export { STORE_SCHEMA_VERSION } from './schema.js';
+
+export interface StateStoreOptions {
+  /** Open without writing (a missing file reads as an empty history). */
+  readonly?: boolean;
+  /** Applied to every string stored; default: the built-in secret patterns only. */
+  redact?: Redactor;
+}
+
+type Params = Record<string, unknown>;
+
+export class StateStore {
+  readonly file: string;
+  private readonly db: SqliteDatabase;
+  private readonly redact: Redactor;
+  private readonly updates = new Map<string, { run(params: Params): { changes: number } }>();
+  private readonly sql;
+
+  private constructor(file: string, db: SqliteDatabase, redact: Redactor) {
+    this.file = file;
+    this.db = db;
+    this.redact = redact;
+    this.sql = {
+      nextAttempt: db.prepare<[string, string], { next: number }>('SELECT COALESCE(MAX(attempt), 0) + 1 AS next FROM runs WHERE repo = ? AND slug = ?'),
+      insertRun: db.prepare(
+        'INSERT INTO runs (repo, slug, attempt, role, profile, kind, phase, started_at) VALUES (@repo, @slug, @attempt, @role, @profile, @kind, @phase, @startedAt)',
+      ),
+      insertTransition: db.prepare(
+        'INSERT INTO transitions (repo, slug, from_status, to_status, reason, run_id, at) VALUES (@repo, @slug, @from, @to, @reason, @runId, @at)',
+      ),
+      insertEvent: db.prepare('INSERT INTO events (run_id, ts, type, data) VALUES (@runId, @ts, @type, @data)'),
+      run: db.prepare<[number], RunRecord>('SELECT * FROM runs WHERE id = ?'),
+      runsOf: db.prepare<[string, string], RunRecord>('SELECT * FROM runs WHERE repo = ? AND slug = ? ORDER BY id'),
+      activeRuns: db.prepare<[], RunRecord>('SELECT * FROM runs WHERE ended_at IS NULL ORDER BY id'),
+      transitionsOf: db.prepare<[string, string], TransitionRecord>('SELECT * FROM transitions WHERE repo = ? AND slug = ? ORDER BY id'),
+      eventsOf: db.prepare<Params, EventRecord>(
+        `SELECT * FROM events WHERE run_id = @runId AND id > @afterId
+           AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+         ORDER BY id LIMIT @limit`,
+      ),
+      lastEventId: db.prepare<[], { id: number }>("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS id"),
+    };
+  }
+
+  /**
+   * Opens the database (creating the directory 0700 and the file 0600 when needed), in WAL mode,
+   * and migrates it. A database written by a newer codex-agent is refused (`store-too-new`) and
+   * left unchanged; one that is not SQLite is refused as `store-corrupt`.
+   */
+  static open(file: string, options: StateStoreOptions = {}): StateStore {
+    return new StateStore(file, openDatabase(file, { readonly: options.readonly ?? false }), options.redact ?? makeRedactor());
+  }
+
+  /**
+   * Runs `fn` in one `BEGIN IMMEDIATE` transaction (nested calls become savepoints), so several
+   * writes land together or not at all. `fn` must be synchronous and short.
+   */
+  immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Records a run that is starting and returns its id. */
+  createRun(r: NewRun): number {
+    return this.immediate(() => {
+      const attempt = r.attempt ?? this.sql.nextAttempt.get(r.repo, r.slug)?.next ?? 1;
+      const params = { ...r, attempt, role: r.role ?? 'worker' };
+      return Number(this.sql.insertRun.run(this.scrub(params)).lastInsertRowid);
+    });
+  }
+
+  /** Changes the given fields of a run; `run-not-found` when there is no such run. */
+  updateRun(id: number, patch: RunPatch): void {
+    const fields = Object.keys(patch).filter((k) => (patch as Params)[k] !== undefined && k in RUN_COLUMNS) as (keyof RunPatch)[];
+    if (fields.length === 0) return;
+    const key = fields.join(',');
+    let statement = this.updates.get(key);
+    if (!statement) {
+      statement = this.db.prepare(`UPDATE runs SET ${fields.map((f) => `${RUN_COLUMNS[f]} = @${f}`).join(', ')} WHERE id = @id`);
+      this.updates.set(key, statement);
+    }
+    const params: Params = { id };
+    for (const f of fields) params[f] = f === 'usage' && patch.usage !== null ? new Json(patch.usage) : patch[f];
+    const { changes } = this.immediate(() => statement.run(this.scrub(params)));
+    if (changes === 0) throw new CodexAgentError('run-not-found', `No run ${id} in ${this.file}.`, { details: { runId: id } });
+  }
+
+  /** Stores a task's state change with its time and reason. */
+  recordTransition(t: NewTransition): void {
+    this.immediate(() => this.sql.insertTransition.run(this.scrub({ ...t, runId: t.runId ?? null })));
+  }
+
+  /**
+   * Stores a batch of a run's events in one transaction: all of them or, on any failure, none.
+   * Returns the id of the last one (0 for an empty batch).
+   */
+  appendEvents(runId: number, events: readonly NewEvent[]): number {
+    if (events.length === 0) return 0;
+    return this.immediate(() => {
+      let last = 0;
+      for (const e of events) last = Number(this.sql.insertEvent.run(this.scrub({ runId, ts: e.ts, type: e.type, data: new Json(e.data) })).lastInsertRowid);
+      return last;
+    });
+  }
+
+  run(id: number): RunRow | undefined {
+    const row = this.sql.run.get(id);
+    return row && runFromRow(row);
+  }
+
+  /** A task's runs, oldest first. */
+  runsOf(repo: string, slug: string): RunRow[] {
+    return this.sql.runsOf.all(repo, slug).map(runFromRow);
+  }
+
+  /** Runs that have not ended, oldest first: what a supervisor reconciles at start-up. */
+  activeRuns(): RunRow[] {
+    return this.sql.activeRuns.all().map(runFromRow);
+  }
+
+  /** A task's transitions, oldest first. */
+  transitionsOf(repo: string, slug: string): TransitionRow[] {
+    return this.sql.transitionsOf.all(repo, slug).map(transitionFromRow);
+  }
+
+  /** A run's events in id order; page with `afterId` set to the last id seen. */
+  eventsOf(runId: number, query: EventQuery = {}): EventRow[] {
+    const params = {
+      runId,
+      afterId: query.afterId ?? 0,
+      types: query.types ? JSON.stringify(query.types) : null,
+      limit: query.limit ?? -1,
+    };
+    return this.sql.eventsOf.all(params).map(eventFromRow);
+  }
+
+  /** The id of the newest event ever stored (0 when none): the cursor to follow from. */
+  lastEventId(): number {
+    return this.sql.lastEventId.get()?.id ?? 0;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * The one point where stored values are redacted: every string parameter goes through the
+   * redactor, and a {@link Json} value becomes JSON text with its strings redacted.
+   */
+  private scrub(params: Params): Params {
+    const out: Params = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value === 'string') out[key] = this.redact(value);
+      else if (value instanceof Json) out[key] = redactedJson(value.value, this.redact);
+      else out[key] = value ?? null;
+    }
+    return out;
+  }
+}
+
+/** A parameter to store as JSON text. */
+class Json {
+  constructor(readonly value: unknown) {}
+}
