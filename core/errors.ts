@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'worktree-exists'
   | 'worktree-refused'
   | 'setup-failed'
+  | 'agent-unreachable'
+  | 'agent-reply-invalid'
   | 'io';
 
 /** Codes that mean "the check ran and the answer is no" rather than "you asked wrongly". */
