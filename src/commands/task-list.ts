@@ -26,6 +26,11 @@ function parseStatuses(text: string): Set<TaskStatus> {
 /** `codex-agent task list`: the read path kept light (no config, no schema library). */
 export async function taskListCommand(ctx: Context, output: Output, options: ListOptions): Promise<number> {
   if (options.repo && options.allRepos) throw new CodexAgentError('usage', 'Give --repo or --all-repos, not both.');
+  // git finds the repo while the registry is read and parsed (it is the slowest step of a listing).
+  const repoFound = options.repo || options.allRepos ? undefined : ctx.repo();
+  repoFound?.catch(() => {
+    /* awaited below, after the registry errors that take precedence */
+  });
   const registry = await readRegistry(ctx.paths.registry);
   let tasks: Task[] = registry.tasks;
   if (options.repo) {
@@ -36,8 +41,8 @@ export async function taskListCommand(ctx: Context, output: Output, options: Lis
       const repos = [...new Set(registry.tasks.map((t) => repoNameOf(t.repo)))];
       throw new CodexAgentError('invalid-value', `No repo "${wanted}" has tasks.`, { hint: repos.length ? `Repos with tasks: ${repos.join(', ')}.` : 'The registry has no tasks yet.' });
     }
-  } else if (!options.allRepos) {
-    const repo = await ctx.repo();
+  } else if (repoFound) {
+    const repo = await repoFound;
     if (!repo) {
       throw new CodexAgentError('not-a-repo', `Not inside a git repository: ${ctx.cwd}`, { hint: 'Run it inside a repo, or use --all-repos (or --repo NAME).' });
     }
