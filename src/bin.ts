@@ -1,7 +1,25 @@
 #!/usr/bin/env node
-import { main } from './cli.js';
 
-main(process.argv).then(
+/** The argument lists served without the command parser: `task list|ls [--json] [--all-repos]`. */
+const FAST_FLAGS = new Set(['--json', '--all-repos']);
+
+/** Whether `args` is a plain `task list`, which skips loading commander (see fast-list.ts). */
+function isPlainTaskList(args: readonly string[]): boolean {
+  return args[0] === 'task' && (args[1] === 'list' || args[1] === 'ls') && args.slice(2).every((a) => FAST_FLAGS.has(a));
+}
+
+// A reader that goes away (`codex-agent task list | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+const args = process.argv.slice(2);
+const run = isPlainTaskList(args)
+  ? import('./fast-list.js').then((m) => m.runPlainTaskList(args))
+  : import('./cli.js').then((m) => m.main(process.argv));
+
+run.then(
   (code) => {
     process.exitCode = code;
   },

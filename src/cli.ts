@@ -1,5 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
-import { CodexAgentError, ExitCode, errorToJson, formatError } from '../core/errors.js';
+import { Command, Option } from 'commander';
+import { ExitCode } from '../core/errors.js';
+import { reportError } from './report-error.js';
 import { makeContext, type Context } from './context.js';
 import { makeOutput, type Output } from './output.js';
 
@@ -141,36 +142,47 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the result as JSON')
     .action(run(async () => (await import('./commands/task-remove.js')).taskRemoveCommand));
 
+  // --- worktrees and live status (issue 3) ---
+  const worktree = task
+    .command('worktree')
+    .description("create or remove a task's git worktree")
+    .addHelpText('after', EXIT_CODES_HELP);
+  worktree
+    .command('add')
+    .description('create the task\'s worktree on its branch, copy the untracked paths a build needs (copy-on-write), run the setup commands')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--no-hydrate', 'do not copy the [worktree] hydrate paths (node_modules, .env, …)')
+    .option('--no-setup', 'do not run the [worktree] setup commands')
+    .option('--json', 'print the result as JSON (progress still goes to stderr)')
+    .addHelpText('after', '\nThe worktree goes to [worktree] root/<slug> (default <repo>/../<repo-name>.worktrees/<slug>).\nAn existing task branch is reused; an existing path is refused.')
+    .action(run(async () => (await import('./commands/worktree.js')).taskWorktreeAddCommand));
+  worktree
+    .command('remove')
+    .alias('rm')
+    .description("remove the task's worktree; refuses, naming what would be lost, when it holds work")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--force', 'remove it even with uncommitted, untracked or edited ignored files, unpushed commits or a lock (prints what it deletes)')
+    .option('--delete-branch', 'also delete the task branch (refused when it has commits not merged into the base, unless --force)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nNever removes the main worktree or the current directory. The branch is kept unless --delete-branch.')
+    .action(run(async () => (await import('./commands/worktree.js')).taskWorktreeRemoveCommand));
+  program
+    .command('status')
+    .description("one row per task: state, branch, ahead/behind its base, changes in its worktree, +/- lines, last commit")
+    .option('--all-repos', 'the tasks of every repo')
+    .option('--disk-usage', 'also measure the disk use of each worktree (slow)')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(run(async () => (await import('./commands/status.js')).statusCommand));
+  // --- end worktrees and live status ---
+
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;
   } catch (err) {
     return reportError(err, jsonRequested);
   }
-}
-
-/** Prints an error the way the user asked for output and returns its exit code. */
-function reportError(err: unknown, json: boolean): number {
-  if (err instanceof CommanderError) {
-    // Help and version are "errors" to commander but successes to the user.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message } }, null, 2)}\n`);
-    return ExitCode.usage;
-  }
-  if (json) process.stdout.write(`${JSON.stringify(errorToJson(err), null, 2)}\n`);
-  if (err instanceof CodexAgentError) {
-    process.stderr.write(`codex-agent: ${formatError(err)}\n`);
-    return exitCodeOf(err);
-  }
-  process.stderr.write(`codex-agent: unexpected error: ${err instanceof Error ? (process.env.CODEX_AGENT_DEBUG ? err.stack : err.message) : String(err)}\n`);
-  process.stderr.write('This is a bug; please report it with the command you ran (set CODEX_AGENT_DEBUG=1 for a stack trace).\n');
-  return ExitCode.checkFailed;
-}
-
-/** Failures of the environment (git, files, locks) are "the operation failed"; the rest is bad input. */
-function exitCodeOf(err: CodexAgentError): number {
-  if (err.code === 'git-failed' || err.code === 'io' || err.code === 'registry-locked' || err.code === 'registry-lock-compromised') return ExitCode.checkFailed;
-  return err.exitCode;
 }
 
 async function version(): Promise<string> {

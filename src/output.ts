@@ -31,9 +31,9 @@ export function paint(output: Output, style: Style, text: string): string {
   return output.color ? styleText(style, text) : text;
 }
 
-/** Pretty JSON with a trailing newline. */
+/** JSON with a trailing newline: indented for a person at a terminal, compact for a program reading a pipe. */
 export function printJson(output: Output, value: unknown): void {
-  output.out(JSON.stringify(value, null, 2));
+  output.out(output.tty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
 export interface Column<Row> {

@@ -233,4 +233,16 @@ describe('task remove', () => {
     const gone = await sb.cli(['task', 'remove', 'a'], { cwd: repo });
     expect(gone.code).toBe(2);
   });
+
+  it('refuses while the task has a worktree; --force keeps it as a plain git worktree', async () => {
+    await add('With tree');
+    expect((await sb.cli(['task', 'worktree', 'add', 'with-tree', '--no-setup'], { cwd: repo })).code).toBe(0);
+    const refused = await sb.cli(['task', 'remove', 'with-tree'], { cwd: repo });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/while its worktree exists[\s\S]*task worktree remove with-tree/);
+    const forced = await sb.cli(['task', 'remove', 'with-tree', '--force'], { cwd: repo });
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/plain git worktree: git worktree remove/);
+    expect(git(repo, 'worktree', 'list')).toContain('with-tree');
+  });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CodexAgentError } from '../errors.js';
 import { assertBranchName, assertSlug, branchForSlug, fileGlobProblem, slugFromTitle, uniqueSlug } from '../names.js';
 import { DURATION_PATTERN } from '../duration.js';
@@ -242,6 +243,9 @@ export function removeTask(registry: RegistryFile, ref: string, repoRoot: string
     throw new CodexAgentError('has-dependents', `Cannot remove "${task.slug}": ${dependents.map((t) => t.slug).join(', ')} depend${dependents.length === 1 ? 's' : ''} on it.`, {
       hint: `Remove those dependencies first (task edit <slug> --remove-dep ${task.slug}), or use --force to drop them.`,
     });
+  }
+  if (!force && task.worktree && existsSync(task.worktree)) {
+    throw invalid(`Cannot remove "${task.slug}" while its worktree exists (${task.worktree}).`, `Remove the worktree first (codex-agent task worktree remove ${task.slug}), or use --force to keep it as a plain git worktree.`);
   }
   if (!force && task.status === 'running') {
     throw invalid(`Cannot remove "${task.slug}" while it is running.`, 'Stop it first (codex-agent task stop), or use --force.');

@@ -14,6 +14,6 @@ export async function taskRemoveCommand(ctx: Context, output: Output, ref: strin
   }
   output.out(`Removed ${removed.task.slug}.`);
   if (removed.unlinked.length) output.out(`Dropped the dependency on ${removed.task.slug} from: ${removed.unlinked.join(', ')}.`);
-  if (removed.task.worktree) output.err(`Its worktree is still at ${removed.task.worktree}; remove it with git worktree remove when you no longer need it.`);
+  if (removed.task.worktree) output.err(`Its worktree is still at ${removed.task.worktree}; it is now a plain git worktree: git worktree remove "${removed.task.worktree}" when you no longer need it.`);
   return 0;
 }
