@@ -42,6 +42,9 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,]|-(?!----)|\\[nr])*(?:-----END \1PRIVATE KEY-----)?/g,
 ];
 
+/** A substring that every {@link DEFAULT_SECRET_PATTERNS} match contains. */
+const DEFAULT_PATTERN_TRIGGERS = /sk-|gh[pousr]_|github_pat_|AKIA|ASIA|xox|AIza|eyJ|[Bb]earer|PRIVATE KEY/;
+
 /** Turns text into the same text with every secret replaced by {@link REDACTED}. */
 export type Redactor = (text: string) => string;
 
@@ -66,8 +69,12 @@ export function makeRedactor(options: RedactorOptions = {}): Redactor {
   }
   const byValue = values.size === 0 ? null : new RegExp([...values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
   const patterns = (options.patterns ?? DEFAULT_SECRET_PATTERNS).map((p) => (p.global ? p : new RegExp(p.source, `${p.flags}g`)));
+  // Every default pattern starts with one of these; text without any of them (almost all agent
+  // output) skips the pattern scans entirely. Custom patterns are always scanned.
+  const prefilter = options.patterns === undefined ? DEFAULT_PATTERN_TRIGGERS : undefined;
   return (text) => {
     let out = byValue ? text.replace(byValue, REDACTED) : text;
+    if (prefilter && !prefilter.test(out)) return out;
     for (const pattern of patterns) out = out.replace(pattern, REDACTED);
     return out;
   };
@@ -104,6 +111,25 @@ export function secretsFromEnv(env: Record<string, string | undefined>, names: r
  * description instead of failing the write.
  */
 export function redactedJson(value: unknown, redact: Redactor): string {
+  // Fast path: redact the serialized text once. The patterns never match JSON syntax, so the
+  // result stays valid — unless an exact secret value also occurs as a bare number or spans
+  // syntax; then the value-by-value path below does it properly.
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    const redacted = redact(text);
+    if (redacted === text) return text;
+    try {
+      JSON.parse(redacted);
+      return redacted;
+    } catch {
+      /* fall through to the careful path */
+    }
+  }
   const replacer = (_key: string, v: unknown): unknown => {
     if (typeof v === 'string') return redact(v);
     if (typeof v === 'number' || typeof v === 'bigint') {

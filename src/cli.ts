@@ -176,6 +176,44 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run(async () => (await import('./commands/status.js')).statusCommand));
   // --- end worktrees and live status ---
 
+  // --- agent runs (issue 4) ---
+  task
+    .command('run')
+    .description('hand the task to its agent in its worktree, follow it live, commit its work and move the task to review')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--no-hydrate', 'when creating the worktree, do not copy the [worktree] hydrate paths')
+    .option('--no-setup', 'when creating the worktree, do not run the [worktree] setup commands')
+    .option('--json', 'stream events as JSON lines, then the result')
+    .addHelpText('after', '\nExits 0 when the task reached review, 1 when it ended stuck or cancelled (see `task show`).\nCtrl-C stops the agent and its whole process group and cancels the task.')
+    .action(run(async () => (await import('./commands/task-run.js')).taskRunCommand));
+  task
+    .command('answer')
+    .description("answer a stuck task's question: resumes the same agent session with the answer")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .argument('<text>', 'the answer')
+    .option('--json', 'stream events as JSON lines, then the result')
+    .action(run(async () => (await import('./commands/task-run.js')).taskAnswerCommand));
+  task
+    .command('stop')
+    .description('stop a task: its agent (SIGTERM to its process group, SIGKILL after the grace period) and the task becomes cancelled')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/task-stop.js')).taskStopCommand));
+  task
+    .command('log')
+    .description("print the events of a task's latest run (or of --run ID)")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--run <id>', 'a run id (see `task show`)')
+    .option('-f, --follow', 'keep printing new events until the run ends')
+    .option('--json', 'print events as JSON lines')
+    .action(run(async () => (await import('./commands/task-log.js')).taskLogCommand));
+  program
+    .command('agents')
+    .description('list the roles, the agent profiles, and the prompt templates and instruction files in effect')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(run(async () => (await import('./commands/agents.js')).agentsCommand));
+  // --- end agent runs ---
 
   try {
     await program.parseAsync(argv as string[]);

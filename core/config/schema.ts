@@ -44,6 +44,7 @@ export const configShapeSchema = z
         base: z.string().default('').describe('Base branch of new tasks; empty means the branch checked out in the main worktree when the task is added.'),
         branch_pattern: branchPattern.default('codex/{slug}').describe('The branch name of a task; {slug} is replaced by its slug.'),
         retries: z.number().int().min(0).max(20).default(2).describe('How often a transient failure (crash, API error, timeout) is retried.'),
+        backoff: duration('5s', 'How long the first retry waits; each further retry waits about twice as long, with jitter.'),
       })
       .prefault({})
       .describe('Defaults for new tasks.'),

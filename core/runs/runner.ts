@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { parseDuration } from '../duration.js';
+import { CodexAgentError } from '../errors.js';
+import type { AppPaths } from '../paths.js';
+import { buildWorkerPrompt } from '../prompts/worker-prompt.js';
+import type { Redactor } from '../redact.js';
+import type { Registry } from '../registry/registry.js';
+import { findTask } from '../registry/task-ref.js';
+import { EventBatcher } from '../store/event-batcher.js';
+import type { StateStore } from '../store/state-store.js';
+import { repoNameOf, type Task, type TaskStatus } from '../task.js';
+import { createWorktree } from '../worktree/create.js';
+import { runAttempt, type AttemptResult } from './attempt.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { commitAgentWork } from './commit.js';
+import { interpretFinish, isInfrastructureFailure, isTransient, profileChain, resumePrompt } from './run-policy.js';
+import type { RunnerEvent, RunnerListener } from './runner-events.js';
+import { transitionTask } from './task-transition.js';
+import { ownerId } from './stop.js';
+import { processStartTime } from './proc.js';
+
+export interface RunTaskOptions {
+  /** The task: `slug` (with `repoRoot`) or `repo-name/slug`. */
+  ref: string;
+  repoRoot?: string;
+  config: Config;
+  paths: AppPaths;
+  env: NodeJS.ProcessEnv;
+  registry: Registry;
+  store: StateStore;
+  redact: Redactor;
+  /** Aborting stops the agent (SIGTERM to its group, then SIGKILL) and cancels the task. */
+  signal?: AbortSignal;
+  onEvent?: RunnerListener;
+  /** Resume a stuck task's agent session with this answer (`task answer`). */
+  answer?: string;
+  /** Worktree creation: skip hydration or setup. */
+  hydrate?: boolean;
+  setup?: boolean;
+}
+
+export interface RunTaskResult {
+  slug: string;
+  status: TaskStatus;
+  runIds: number[];
+  summary?: string;
+  question?: string;
+  error?: string;
+  commit?: { sha?: string; files: string[] };
+}
+
+const MAX_BACKOFF_MS = 120_000;
+
+/**
+ * `task run` / `task answer`: hands a task to its agent and drives it through the state machine
+ * (DESIGN §5): running → bootstrap → planning → execution → finalize → review, with transient
+ * failures retried (backoff with jitter, resuming the agent's session), infrastructure failures
+ * sent to the fallback profiles, and questions or exhausted retries escalated to `stuck`.
+ */
+export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
+  const { registry, store, config } = options;
+  const emit: RunnerListener = (event: RunnerEvent) => options.onEvent?.(event);
+  let task = findTask(await registry.read(), options.ref, options.repoRoot);
+  const runIds: number[] = [];
+  const slug = task.slug;
+
+  const move = async (to: TaskStatus, reason: string, runId?: number, expect?: readonly TaskStatus[]) => {
+    const before = await transitionTask(registry, store, task, to, reason, { runId, expect });
+    if (before.status !== to) emit({ type: 'transition', slug, from: before.status, to, reason });
+  };
+
+  // Start: from ready (or reopened from failed/cancelled), or resume a stuck task with an answer.
+  let resumeSessionId: string | undefined;
+  let prompt: string | undefined;
+  if (options.answer !== undefined) {
+    const last = store.runsOf(task.repo, slug).at(-1);
+    await move('running', 'answered', last?.id, ['stuck']);
+    resumeSessionId = last?.sessionId ?? undefined;
+    prompt = resumePrompt('answer', options.answer, last?.question ?? undefined);
+  } else {
+    if (task.status === 'todo') {
+      throw new CodexAgentError('illegal-transition', `${slug} is waiting for ${task.deps.join(', ')}.`, { hint: 'Finish its dependencies first (or remove them with task edit --remove-dep).' });
+    }
+    if (task.status === 'failed' || task.status === 'cancelled') await move('ready', 'reopened');
+    await move('running', 'launched', undefined, ['ready']);
+  }
+  task = findTask(await registry.read(), options.ref, options.repoRoot);
+
+  const batcher = new EventBatcher({ appendEvents: (runId, events) => store.appendEvents(runId, events) });
+  const finish = async (status: TaskStatus, reason: string, extra: Partial<RunTaskResult> = {}, runId?: number): Promise<RunTaskResult> => {
+    batcher.close();
+    const current = findTask(await registry.read(), slug, task.repo);
+    if (current.status === 'running') await move(status, reason, runId);
+    const final = current.status === 'running' ? status : current.status;
+    emit({ type: 'finished', slug, status: final, summary: extra.summary, question: extra.question, error: extra.error });
+    return { slug, status: final, runIds, ...extra };
+  };
+
+  try {
+    // bootstrap: worktree (hydrated), prompt.
+    emit({ type: 'phase', slug, phase: 'bootstrap' });
+    const worktree = await ensureWorktree(task, options, emit);
+    task = findTask(await registry.read(), slug, task.repo);
+    const chain = profileChain(task, config);
+    const summaries = Object.fromEntries(task.deps.map((dep) => [dep, store.runsOf(task.repo, dep).filter((r) => r.result === 'success').at(-1)?.summary ?? undefined]));
+    let profileIndex = 0;
+    const fullPrompt = () =>
+      buildWorkerPrompt({ task, worktree, kind: chain[profileIndex]!.profile.kind, userPromptsDir: options.paths.userPrompts, dependencySummaries: summaries }).text;
+    prompt ??= fullPrompt();
+
+    const retries = task.retries ?? config.tasks.retries;
+    const backoffMs = parseDuration(config.tasks.backoff) ?? 5000;
+    const graceMs = parseDuration(config.timeouts.grace) ?? 5000;
+    let retriesUsed = 0;
+
+    for (;;) {
+      const { name: profileName, profile } = chain[profileIndex]!;
+      const timeoutMs = parseDuration(task.timeouts?.execution ?? profile.timeout ?? config.timeouts.execution) ?? 8 * 60_000;
+      const runId = store.createRun({ repo: task.repo, slug, profile: profileName, kind: profile.kind, phase: 'planning', startedAt: Date.now() });
+      store.updateRun(runId, { owner: ownerId(process.pid, processStartTime(process.pid)) });
+      runIds.push(runId);
+      const attemptNumber = store.run(runId)?.attempt ?? runIds.length;
+      emit({ type: 'attempt', slug, runId, attempt: attemptNumber, profile: profileName, kind: profile.kind, resume: resumeSessionId !== undefined });
+      emit({ type: 'phase', slug, runId, phase: 'planning' });
+      const result: AttemptResult = await runAttempt({
+        task, worktree, runId, profileName, profile, prompt, resumeSessionId, timeoutMs, graceMs,
+        signal: options.signal, store, batcher, redact: options.redact, env: options.env,
+        logFile: join(options.paths.logsDir, repoNameOf(task.repo), slug, `${runId}.jsonl`), emit,
+      });
+
+      // Stopped: by Ctrl-C here, or by `task stop` from elsewhere (which already marked the task).
+      const stoppedElsewhere = findTask(await registry.read(), slug, task.repo).status === 'cancelled';
+      if (result.exit.cancelled || options.signal?.aborted || stoppedElsewhere) {
+        store.updateRun(runId, { result: 'cancelled', error: 'stopped', endedAt: Date.now() });
+        return await finish('cancelled', 'stopped', { error: 'stopped' }, runId);
+      }
+
+      if (result.outcome.ok) {
+        const verdict = interpretFinish(result);
+        if (verdict.kind === 'question') {
+          store.updateRun(runId, { phase: 'escalation', result: 'stuck', question: verdict.text, summary: result.lastMessage ?? null, endedAt: Date.now() });
+          emit({ type: 'phase', slug, runId, phase: 'escalation' });
+          return await finish('stuck', `agent asks: ${verdict.text}`, { question: verdict.text }, runId);
+        }
+        if (verdict.kind === 'cannot') {
+          store.updateRun(runId, { phase: 'escalation', result: 'failed', error: verdict.text, summary: result.lastMessage ?? null, endedAt: Date.now() });
+          emit({ type: 'phase', slug, runId, phase: 'escalation' });
+          return await finish('stuck', `agent could not complete it: ${verdict.text}`, { error: verdict.text }, runId);
+        }
+        // finalize: commit what the agent changed on the task branch.
+        store.updateRun(runId, { phase: 'finalize' });
+        emit({ type: 'phase', slug, runId, phase: 'finalize' });
+        let commit;
+        try {
+          commit = await commitAgentWork(worktree, task, profileName, result.lastMessage, config.worktree.hydrate);
+        } catch (err) {
+          const message = `committing the agent's changes failed: ${err instanceof Error ? err.message : String(err)}`;
+          store.updateRun(runId, { result: 'failed', error: message, summary: result.lastMessage ?? null, endedAt: Date.now() });
+          return await finish('stuck', message, { error: message }, runId);
+        }
+        emit({ type: 'commit', slug, sha: commit.sha, files: commit.files });
+        store.updateRun(runId, { result: 'success', summary: result.lastMessage ?? null, endedAt: Date.now() });
+        return await finish('review', commit.committed ? 'agent done' : 'agent done (no changes)', { summary: result.lastMessage, commit: { sha: commit.sha, files: commit.files } }, runId);
+      }
+
+      const failure = result.outcome;
+      store.updateRun(runId, { result: 'failed', error: failure.message, endedAt: Date.now() });
+      if ((result.notStarted || isInfrastructureFailure(failure)) && profileIndex + 1 < chain.length) {
+        const next = chain[profileIndex + 1]!;
+        emit({ type: 'fallback', slug, from: profileName, to: next.name, reason: failure.message });
+        profileIndex++;
+        resumeSessionId = undefined;
+        prompt = fullPrompt();
+        continue;
+      }
+      if (isTransient(failure) && !result.notStarted && retriesUsed < retries) {
+        retriesUsed++;
+        const delayMs = backoffDelay(retriesUsed, backoffMs, MAX_BACKOFF_MS);
+        emit({ type: 'retry', slug, attempt: retriesUsed, delayMs, reason: failure.message });
+        try {
+          await sleep(delayMs, options.signal);
+        } catch {
+          return await finish('cancelled', 'stopped', { error: 'stopped' }, runId);
+        }
+        if (findTask(await registry.read(), slug, task.repo).status === 'cancelled') return await finish('cancelled', 'stopped', { error: 'stopped' }, runId);
+        resumeSessionId = result.sessionId;
+        prompt = resumeSessionId ? resumePrompt('retry', failure.message) : fullPrompt();
+        continue;
+      }
+      const why = result.notStarted
+        ? failure.message
+        : isTransient(failure)
+          ? `${failure.message} (gave up after ${retriesUsed} retr${retriesUsed === 1 ? 'y' : 'ies'})`
+          : failure.message;
+      store.updateRun(runId, { phase: 'escalation' });
+      emit({ type: 'phase', slug, runId, phase: 'escalation' });
+      return await finish('stuck', why, { error: why }, runId);
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await finish('stuck', message, { error: message }).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function ensureWorktree(task: Task, options: RunTaskOptions, emit: RunnerListener): Promise<string> {
+  if (task.worktree && existsSync(task.worktree)) return task.worktree;
+  const created = await createWorktree({
+    task,
+    registry: options.registry,
+    settings: options.config.worktree,
+    hydrate: options.hydrate,
+    setup: options.setup,
+    signal: options.signal,
+    onEvent: (event) => {
+      if (event.type === 'worktree-added') emit({ type: 'worktree', slug: task.slug, message: `worktree ${event.path} on ${event.branch}${event.branchCreated ? '' : ' (existing branch)'}` });
+    },
+  });
+  if (created.hydration) {
+    emit({ type: 'worktree', slug: task.slug, message: `hydrated ${created.hydration.paths?.length ?? 0} path(s)` });
+  }
+  return created.path;
+}
