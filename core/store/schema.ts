@@ -73,6 +73,10 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_run ON events (run_id, id);
     `,
   },
+  // Slots for the parts being built side by side; each fills in its own `sql` before it lands.
+  { version: 2, name: 'supervisor lease and commands', sql: 'SELECT 1;' },
+  { version: 3, name: 'merge checks', sql: 'SELECT 1;' },
+  { version: 4, name: 'validations', sql: 'SELECT 1;' },
 ];
 
 /** The schema version this code writes and understands. */
