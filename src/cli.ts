@@ -215,6 +215,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run(async () => (await import('./commands/agents.js')).agentsCommand));
   // --- end agent runs ---
 
+  // --- shell completion (issue 9) ---
+  program
+    .command('completion')
+    .description('print a shell completion script (commands, options and task slugs)')
+    .argument('[shell]', 'bash, zsh or fish')
+    .option('--slugs', 'print the task slugs of this repo, one per line (the scripts call this)')
+    .addHelpText('after', '\nLoad it:\n  bash  source <(codex-agent completion bash)     (add to ~/.bashrc)\n  zsh   source <(codex-agent completion zsh)      (add to ~/.zshrc)\n  fish  codex-agent completion fish | source      (add to ~/.config/fish/config.fish)')
+    .action(async (shell: string | undefined, options: { slugs?: boolean }) => {
+      const output = makeOutput(false);
+      const { completionCommand } = await import('./commands/completion.js');
+      exitCode = await completionCommand(makeContext({ cwd: program.opts<GlobalOptions>().cwd }), output, program, shell, options);
+    });
+  // --- end shell completion ---
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;
