@@ -109,8 +109,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--verify-timeout <duration>', 'verification timeout, e.g. 5m')
       .option('--json', 'print the task as JSON');
 
-  taskFields(task.command('add').description('add a task to this repo').argument('<title>', 'a short title'), false)
-    .addHelpText('after', '\nExample:\n  codex-agent task add "Add dark mode" --deps theme-tokens --files "src/theme/**" --labels ui')
+  taskFields(task.command('add').description('add a task to this repo').argument('[title]', 'a short title (asked for with -i)'), false)
+    .option('-i, --interactive', 'describe the task and answer a few questions (the planner role helps when it is an openai-kind profile); writes .codex-agent/tasks/<slug>.md')
+    .option('--editor', 'write the task in $EDITOR from a template instead')
+    .addHelpText('after', '\nExamples:\n  codex-agent task add "Add dark mode" --deps theme-tokens --files "src/theme/**" --labels ui\n  codex-agent task add -i')
     .action(run(async () => (await import('./commands/task-add.js')).taskAddCommand));
   task
     .command('list')

@@ -1,3 +1,4 @@
+import { CodexAgentError } from '../../core/errors.js';
 import { currentBranch } from '../../core/git/repo.js';
 import { Registry } from '../../core/registry/registry.js';
 import { addTask } from '../../core/registry/task-ops.js';
@@ -6,7 +7,14 @@ import { paint, printJson, type Output } from '../output.js';
 import { asPriority, parseRetries, parseTimeouts, repoRelativeGoalFile, splitList, type TaskFieldOptions } from './task-fields.js';
 
 /** `codex-agent task add <title> …` */
-export async function taskAddCommand(ctx: Context, output: Output, title: string, options: TaskFieldOptions): Promise<number> {
+export async function taskAddCommand(ctx: Context, output: Output, title: string | undefined, options: TaskFieldOptions & { interactive?: boolean; editor?: boolean }): Promise<number> {
+  if (options.interactive || options.editor) {
+    const { taskAddInteractiveCommand } = await import('./task-add-interactive.js');
+    return taskAddInteractiveCommand(ctx, output, { editor: options.editor, json: options.json });
+  }
+  if (title === undefined) {
+    throw new CodexAgentError('usage', 'task add needs a title.', { hint: 'codex-agent task add "Add dark mode" — or codex-agent task add -i to be asked.' });
+  }
   const repo = await ctx.requireRepo();
   const { config } = await ctx.config();
   const base = options.base ?? (config.tasks.base || (await currentBranch(repo.root)) || 'main');
