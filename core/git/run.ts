@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { CodexAgentError } from '../errors.js';
 
 /** The outcome of one git process: the same shape whether it succeeded or not. */
@@ -40,10 +41,17 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Gi
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         if (error && exitCode === -1) {
-          const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT';
+          // ENOENT means either no git or no such working directory: tell which.
+          const enoent = (error as NodeJS.ErrnoException).code === 'ENOENT';
+          const missingDir = enoent && !existsSync(options.cwd);
+          const message = missingDir
+            ? `git ${args[0] ?? ''} could not run: the directory ${options.cwd} does not exist.`
+            : enoent
+              ? 'git was not found on PATH.'
+              : `git ${args[0] ?? ''} could not run: ${error.message}`;
           reject(
-            new CodexAgentError('git-failed', notFound ? 'git was not found on PATH.' : `git ${args[0] ?? ''} could not run: ${error.message}`, {
-              hint: notFound ? 'Install git 2.38 or newer and make sure it is on PATH.' : undefined,
+            new CodexAgentError('git-failed', message, {
+              hint: missingDir ? undefined : enoent ? 'Install git 2.38 or newer and make sure it is on PATH.' : undefined,
               cause: error,
             }),
           );
