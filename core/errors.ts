@@ -41,10 +41,19 @@ export type ErrorCode =
   | 'setup-failed'
   | 'agent-unreachable'
   | 'agent-reply-invalid'
+  | 'validation-failed'
+  | 'validation-missing'
+  | 'supervisor-unavailable'
+  // merging (issue 6)
+  | 'merge-conflicts'
+  | 'merge-failed'
+  | 'merge-in-progress'
+  | 'base-moved'
+  | 'base-dirty'
   | 'io';
 
 /** Codes that mean "the check ran and the answer is no" rather than "you asked wrongly". */
-const CHECK_FAILED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['setup-failed']);
+const CHECK_FAILED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['setup-failed', 'validation-failed', 'supervisor-unavailable', 'merge-conflicts', 'merge-failed', 'base-moved']);
 
 /** An expected failure: what was wrong (`message`) and what to do about it (`hint`). */
 export class CodexAgentError extends Error {

@@ -6,7 +6,7 @@ import type { TaskStatus } from './task.js';
  * goes through `assertTransition`, so the engine, the CLI and the dashboard share one machine.
  */
 export const TRANSITIONS: Readonly<Record<TaskStatus, Readonly<Partial<Record<TaskStatus, string>>>>> = {
-  todo: { ready: 'dependencies done', cancelled: 'stopped' },
+  todo: { ready: 'dependencies done', running: 'launched early (manager.start_after = "review")', cancelled: 'stopped' },
   ready: { todo: 'a dependency is not done', running: 'launched', cancelled: 'stopped' },
   running: { review: 'agent done', stuck: 'agent asks or retries exhausted', failed: 'retries exhausted', ready: 'retry', cancelled: 'stopped' },
   review: { done: 'completed', merged: 'merged by resolve', stuck: 'validation failed', running: 'sent back to the agent', cancelled: 'stopped' },

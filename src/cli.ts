@@ -173,6 +173,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("one row per task: state, branch, ahead/behind its base, changes in its worktree, +/- lines, last commit")
     .option('--all-repos', 'the tasks of every repo')
     .option('--disk-usage', 'also measure the disk use of each worktree (slow)')
+    .option('--tui', 'the live full-screen dashboard (needs a terminal; ? inside it lists the keys)')
     .option('--json', 'print as JSON')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(run(async () => (await import('./commands/status.js')).statusCommand));
@@ -216,6 +217,105 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(run(async () => (await import('./commands/agents.js')).agentsCommand));
   // --- end agent runs ---
+
+  // --- merging (issue 6) ---
+  const merge = program.command('merge').description('dry-run merge checks, the conflict radar, conflict resolution').addHelpText('after', EXIT_CODES_HELP);
+  merge
+    .command('check')
+    .description("dry-run the merge of a task branch into its base (no worktree, no index touched); --all also checks every pair of active task branches")
+    .argument('[task]', 'slug, or repo-name/slug')
+    .option('--all', 'check every active task (running, review, stuck) against its base and against each other, and suggest a merge order')
+    .option('--fresh', 'compute again even when the two commits were checked before')
+    .option('--worktree', 'dry-run in a throw-away worktree (what a git older than 2.38 gets)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExits 0 when everything merges cleanly, 1 when there are conflicts.\nResults are stored by commit pair, so unchanged branches are not merged again.')
+    .action(run(async () => (await import('./commands/merge-check.js')).mergeCheckCommand));
+  merge
+    .command('resolve')
+    .description("merge the base into the task branch in its worktree: trivial hunks resolved here, the rest by the resolver agent; committed only when every check passes")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--no-ai', 'resolve the trivial hunks only and leave the rest to you in the worktree')
+    .option('--json', 'print the result as JSON (progress goes to stderr)')
+    .addHelpText('after', '\nAccepted only with no conflict marker left, git ls-files -u empty, git diff --cached --check clean\nand the [merge] verify commands passing; otherwise the merge is aborted, the worktree is left exactly\nas before and the task becomes stuck. Exits 0 when merged (or nothing to merge), 1 otherwise.')
+    .action(run(async () => (await import('./commands/merge-resolve.js')).mergeResolveCommand));
+  merge
+    .command('rebase')
+    .description("start a rebase of the task branch onto its base in its worktree and hand you a shell there")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--print', 'only print the commands')
+    .action(run(async () => (await import('./commands/merge-resolve.js')).mergeRebaseCommand));
+  task
+    .command('complete')
+    .description('merge the task into its base (fast-forward, merge commit or squash: [merge] strategy), remove its worktree, mark it done')
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--keep-worktree', 'keep the worktree')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nThe base moves only by compare-and-swap from the commit that was checked; a merge check must be clean.\nRefused when the base is checked out somewhere with local changes. Exits 1 on conflicts or when the\nbase moved meanwhile, 2 when refused.')
+    .action(run(async () => (await import('./commands/task-complete.js')).taskCompleteCommand));
+  // --- end merging ---
+
+  // --- manager (issue 5) ---
+  const manager = program
+    .command('manager')
+    .description('plan waves of tasks, launch them under a background supervisor, follow them live')
+    .addHelpText('after', EXIT_CODES_HELP);
+  manager
+    .command('plan')
+    .description("the repo's open tasks as waves: dependency layers, capped at max_parallel, overlapping file scopes split — with the reason for each task's wave")
+    .option('--max-parallel <n>', 'tasks per wave (default: manager.max_parallel)')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nA dependency cycle is an error (exit 2) that prints the cycle.')
+    .action(run(async () => (await import('./commands/manager.js')).managerPlanCommand));
+  manager
+    .command('launch')
+    .description('hand the runnable tasks to the background supervisor (started if none runs) and return; it starts each later task as soon as its dependencies are done')
+    .option('--wave <n>', 'only the tasks of this wave of the plan')
+    .option('--all', 'every open task of the repo (the default)')
+    .option('--max-parallel <n>', 'agents at once (default: manager.max_parallel)')
+    .option('--dry-run', 'print the plan and what would start, start nothing')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nThe supervisor outlives this command, the dashboard and the terminal; stop it with codex-agent manager stop.\nIts log: $XDG_STATE_HOME/codex-agents/supervisor.log')
+    .action(run(async () => (await import('./commands/manager.js')).managerLaunchCommand));
+  manager
+    .command('status')
+    .description('whether the supervisor runs, since when, and what it is doing (reconciles runs a dead supervisor left behind)')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/manager-control.js')).managerStatusCommand));
+  manager
+    .command('stop')
+    .description('tell the supervisor to start nothing more and exit once its agents finish (--now: stop them, cancelling their tasks)')
+    .option('--now', 'stop the running agents too (SIGTERM to their process groups, SIGKILL after the grace period)')
+    .option('--json', 'print the result as JSON')
+    .action(run(async () => (await import('./commands/manager-control.js')).managerStopCommand));
+  manager
+    .command('monitor')
+    .description('follow transitions, agent messages, commands and todo progress live, until nothing runs (Ctrl-C stops only the monitor)')
+    .option('--json', 'one JSON object per line')
+    .action(run(async () => (await import('./commands/manager-monitor.js')).managerMonitorCommand));
+  manager
+    .command('supervise', { hidden: true })
+    .description('the supervisor process itself (started by manager launch)')
+    .action(run(async () => (await import('./commands/manager-control.js')).managerSuperviseCommand));
+  // --- end manager ---
+
+  // --- validation (issue 7) ---
+  task
+    .command('validate')
+    .description("decide whether a task's work is ready to merge: the [[validate.checks]] in its worktree, the [validate.policy] rules on its diff, and the validator agent's review")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--no-review', 'skip the AI review (checks and policies only)')
+    .option('--auto-fix', "on a failed verdict, give the findings to the worker agent (same session) and validate again, within the task's retry budget")
+    .option('--json', 'stream events as JSON lines, then the result')
+    .addHelpText('after', '\nThe verdict is stored and shown by task show and status. A pass moves a stuck task back to review; a fail moves it to stuck.\nExits 0 when the verdict is pass, 1 when it is fail (a review that could not run is a fail), 2 on bad input.')
+    .action(run(async () => (await import('./commands/task-validate.js')).taskValidateCommand));
+  task
+    .command('review')
+    .description("only the validator agent's review of the task's diff against its goal (stored; does not move the task)")
+    .argument('<task>', 'slug, or repo-name/slug')
+    .option('--json', 'stream events as JSON lines, then the result')
+    .addHelpText('after', '\nExits 0 when the reviewer passes the change, 1 when it fails it or could not run, 2 on bad input.')
+    .action(run(async () => (await import('./commands/task-validate.js')).taskReviewCommand));
+  // --- end validation ---
 
   // --- shell completion (issue 9) ---
   program

@@ -1,51 +1,12 @@
-import type { AgentEvent } from '../core/agents/events.js';
+import { clipLine as clip, describeAgentEvent } from '../core/agents/describe.js';
 import type { RunnerEvent } from '../core/runs/runner-events.js';
 import { paint, type Output } from './output.js';
 import { STATUS_LOOK } from './task-style.js';
 
-/** Longest text shown for one message or command in the live view. */
-const LINE_MAX = 160;
-
-function clip(text: string, max = LINE_MAX): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
+export { describeAgentEvent };
 
 function time(): string {
   return new Date().toTimeString().slice(0, 8);
-}
-
-/** One agent event as a compact line, or undefined for the ones not worth a line. */
-export function describeAgentEvent(event: AgentEvent): string | undefined {
-  switch (event.type) {
-    case 'started':
-      return `agent started${event.sessionId ? ` (session ${event.sessionId})` : ''}`;
-    case 'message':
-      return `» ${clip(event.text)}`;
-    case 'reasoning':
-      return undefined;
-    case 'command':
-      return event.phase === 'started' ? undefined : `$ ${clip(event.command, 100)}  → exit ${event.exitCode ?? '?'}`;
-    case 'file_change':
-      return `✎ ${event.changes.map((c) => `${c.kind} ${c.path}`).join(', ')}`;
-    case 'todo': {
-      const done = event.items.filter((i) => i.status === 'completed').length;
-      const current = event.items.find((i) => i.status === 'in_progress') ?? event.items.find((i) => i.status !== 'completed');
-      return `☐ plan ${done}/${event.items.length}${current ? ` — ${clip(current.text, 80)}` : ' — all done'}`;
-    }
-    case 'usage':
-      return undefined;
-    case 'question':
-      return `? ${clip(event.text)}`;
-    case 'warning':
-      return `warning: ${clip(event.message)}`;
-    case 'finished':
-      return undefined;
-    case 'failed':
-      return `✗ ${event.reason}: ${clip(event.message)}`;
-    default:
-      return undefined;
-  }
 }
 
 /** The live view of `task run`: one line per thing worth knowing, or JSON lines with `--json`. */

@@ -86,10 +86,10 @@ describe('codex-agent status', () => {
     const result = await sb.cli(['status'], { cwd: repo });
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.trim().split('\n');
-    expect(header).toMatch(/^SLUG\s+STATE\s+BRANCH\s+AHEAD\/BEHIND\s+CHANGES\s+\+\/-\s+LAST COMMIT$/);
+    expect(header).toMatch(/^SLUG\s+STATE\s+BRANCH\s+AHEAD\/BEHIND\s+CHANGES\s+\+\/-\s+VERDICT\s+LAST COMMIT$/);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/^dark\s+ready\s+codex\/dark\s+↑2 ↓1\s+1 staged, 1 modified, 2 untracked\s+\+3 -1\s+[0-9a-f]{7} add theme \(\d+s ago\)$/);
-    expect(rows[1]).toMatch(/^idle\s+ready\s+codex\/idle\s+-\s+-\s+-\s+-$/);
+    expect(rows[0]).toMatch(/^dark\s+ready\s+codex\/dark\s+↑2 ↓1\s+1 staged, 1 modified, 2 untracked\s+\+3 -1\s+-\s+[0-9a-f]{7} add theme \(\d+s ago\)$/);
+    expect(rows[1]).toMatch(/^idle\s+ready\s+codex\/idle\s+-\s+-\s+-\s+-\s+-$/);
   });
 
   it('shows a detached HEAD, conflicts and disk use on request', async () => {

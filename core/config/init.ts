@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../atomic-file.js';
 import { REPO_CONFIG_DIR, REPO_CONFIG_FILE, REPO_LOCAL_CONFIG_FILE, REPO_PROMPTS_DIR } from '../paths.js';
-import { configTemplate } from './template.js';
+import { proposeChecks } from './propose-checks.js';
+import { configTemplate, type ProposedCheck } from './template.js';
 
 /** What `init` did (or found already done) for each thing it sets up. */
 export interface InitStep {
@@ -16,6 +17,8 @@ export interface InitResult {
   steps: InitStep[];
   /** True when nothing had to be done. */
   alreadyInitialized: boolean;
+  /** Checks found in the repo and written, active, into a new config as [[validate.checks]]. */
+  proposedChecks: ProposedCheck[];
 }
 
 const PROMPTS_README = `# Prompt overrides
@@ -39,9 +42,11 @@ export async function initRepo(repoRoot: string): Promise<InitResult> {
   mkdirSync(join(repoRoot, REPO_CONFIG_DIR), { recursive: true });
 
   const configPath = join(repoRoot, REPO_CONFIG_FILE);
+  let proposedChecks: ProposedCheck[] = [];
   if (existsSync(configPath)) steps.push({ path: configPath, action: 'unchanged', what: 'repo config (kept as it is)' });
   else {
-    await writeFileAtomically(configPath, configTemplate(), 0o644);
+    proposedChecks = proposeChecks(repoRoot);
+    await writeFileAtomically(configPath, configTemplate({ proposedChecks }), 0o644);
     steps.push({ path: configPath, action: 'created', what: 'repo config with every key and its default' });
   }
 
@@ -67,5 +72,5 @@ export async function initRepo(repoRoot: string): Promise<InitResult> {
     steps.push({ path: gitignore, action: current === undefined ? 'created' : 'updated', what: `.gitignore entry for ${REPO_LOCAL_CONFIG_FILE} (personal config stays out of git)` });
   }
 
-  return { repoRoot, steps, alreadyInitialized: steps.every((s) => s.action === 'unchanged') };
+  return { repoRoot, steps, alreadyInitialized: steps.every((s) => s.action === 'unchanged'), proposedChecks };
 }

@@ -3,7 +3,7 @@ import { CodexAgentError } from '../errors.js';
 import { agentProfileSchema, configSchema } from './schema.js';
 
 /** The kind of value a config key holds, as far as reading it from text is concerned. */
-export type KeyKind = 'string' | 'number' | 'boolean' | 'string[]' | 'enum';
+export type KeyKind = 'string' | 'number' | 'boolean' | 'string[]' | 'table[]' | 'enum';
 
 /** One settable key of the configuration. `*` stands for an agent profile name. */
 export interface ConfigKey {
@@ -49,8 +49,11 @@ function leafKind(schema: AnySchema): Pick<ConfigKey, 'kind' | 'values' | 'integ
     }
     case 'boolean':
       return { kind: 'boolean' };
-    case 'array':
-      return { kind: 'string[]' };
+    case 'array': {
+      // An array of tables (`[[validate.checks]]`) is set as a JSON array of objects.
+      const element = unwrap(def.element as AnySchema).inner._zod.def.type;
+      return { kind: element === 'object' ? 'table[]' : 'string[]' };
+    }
     case 'enum':
       return { kind: 'enum', values: Object.values(def.entries as Record<string, string>) };
     default:
@@ -163,6 +166,15 @@ export function parseKeyValue(key: ConfigKey, raw: string, where: string): unkno
         throw bad('a JSON array of strings, or comma-separated values');
       }
       return text.split(',').map((s) => s.trim()).filter(Boolean);
+    }
+    case 'table[]': {
+      try {
+        const parsed: unknown = JSON.parse(raw.trim() || '[]');
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) return parsed;
+      } catch {
+        /* fall through to the error below */
+      }
+      throw bad('a JSON array of tables, e.g. [{"name": "test", "run": ["npm", "test"]}]');
     }
     case 'enum':
       if (!key.values?.includes(raw)) throw bad(`one of ${key.values?.join(', ')}`);

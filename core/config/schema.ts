@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../duration.js';
 import { branchNameProblem } from '../names.js';
+import { validateSchema } from './validate-schema.js';
 
 /**
  * The configuration schema: every key, its type, its default and its description. `init` writes
@@ -70,15 +71,37 @@ export const configShapeSchema = z
     manager: z
       .strictObject({
         max_parallel: z.number().int().min(1).max(64).default(4).describe('How many agents run at once.'),
+        // --- manager (issue 5) ---
+        start_after: z
+          .enum(['done', 'review'])
+          .default('done')
+          .describe('When the supervisor starts a task whose dependencies it ran: once they are done (completed), or already once they reach review.'),
+        linger: duration('10m', 'How long the supervisor keeps watching, with nothing to run, while waiting tasks depend on tasks in review.'),
+        // --- end manager ---
       })
       .prefault({})
       .describe('Planning and launching.'),
     merge: z
       .strictObject({
         strategy: z.enum(['merge', 'no-ff', 'squash']).default('merge').describe('How a task is merged into its base: merge (fast-forward when possible), no-ff (always a merge commit) or squash.'),
+        verify: z
+          .array(z.string())
+          .default([])
+          .describe('Commands run in the task worktree (sh -c) before a resolved merge is committed, e.g. "npm test"; any failure aborts the merge.'),
       })
       .prefault({})
       .describe('Merging finished tasks.'),
+    // --- validation (issue 7) ---
+    validate: validateSchema.prefault({}).describe('Validation of finished work: checks, policies on the diff and the AI review (task validate).'),
+    // --- end validation ---
+    // --- dashboard (issue 8) ---
+    ui: z
+      .strictObject({
+        bell: z.boolean().default(true).describe('Ring the terminal bell when a task needs you (it became stuck or failed) while the dashboard is open.'),
+      })
+      .prefault({})
+      .describe('The dashboard (status --tui).'),
+    // --- end dashboard ---
     roles: z
       .strictObject({
         worker: z.string().default('codex').describe('The agent profile that does the tasks.'),

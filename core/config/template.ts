@@ -2,6 +2,28 @@ import { stringify as stringifyToml } from 'smol-toml';
 import { configKeys, envNameOf, type ConfigKey } from './keys.js';
 import { defaultConfig } from './schema.js';
 
+/** A check `init` found in the repo (package.json scripts, Makefile targets, pyproject). */
+export interface ProposedCheck {
+  name: string;
+  run: string[];
+  /** Where it was found, e.g. "package.json scripts.test". */
+  source: string;
+}
+
+/**
+ * An array of tables (only `[[validate.checks]]` so far): a commented example, then the checks
+ * `init` found in the repo, written active — each with the line it came from — so validation does
+ * something useful from the start; deleting a block turns that check off.
+ */
+function arrayOfTables(key: ConfigKey, proposed: readonly ProposedCheck[]): string[] {
+  const header = `[[${key.path}]]`;
+  const out = [`# For example:`, `# ${header}`, '# name = "test"', '# run = ["npm", "test"]', '# timeout = "4m"', '# required = true', ''];
+  if (proposed.length === 0) return out;
+  out.push('# Proposed by `codex-agent init` from what it found in this repository (active; edit or delete):');
+  for (const check of proposed) out.push(header, `# from ${check.source}`, `name = ${render(check.name)}`, `run = ${render(check.run)}`, '');
+  return out;
+}
+
 function render(value: unknown): string {
   return stringifyToml({ v: value }).trim().replace(/^v = /, '');
 }
@@ -18,7 +40,7 @@ function describeKey(key: ConfigKey): string[] {
  * The repo config that `init` writes: every key with its description, its default commented out,
  * so the file documents itself and a default changed in a later version still applies.
  */
-export function configTemplate(): string {
+export function configTemplate(options: { proposedChecks?: readonly ProposedCheck[] } = {}): string {
   const out: string[] = [
     '# codex-agent configuration for this repository (committed; shared by everyone who works on it).',
     '# Personal overrides go in config.local.toml beside this file (git-ignored).',
@@ -38,6 +60,10 @@ export function configTemplate(): string {
       out.push(`[${table}]`);
     }
     out.push(...describeKey(key));
+    if (key.kind === 'table[]') {
+      out.push(...arrayOfTables(key, options.proposedChecks ?? []));
+      continue;
+    }
     out.push(`# ${parts[parts.length - 1]} = ${render(key.defaultValue)}`, '');
   }
   out.push('# Agent profiles. A role (above) names a profile; a profile says how to run the agent.');

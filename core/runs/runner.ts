@@ -39,6 +39,11 @@ export interface RunTaskOptions {
   /** Worktree creation: skip hydration or setup. */
   hydrate?: boolean;
   setup?: boolean;
+  /**
+   * Start a `todo` task whose dependencies are not done yet (the supervisor does this only when
+   * config `manager.start_after` is "review" and every dependency is at least in review).
+   */
+  startEarly?: boolean;
 }
 
 export interface RunTaskResult {
@@ -75,16 +80,18 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   let resumeSessionId: string | undefined;
   let prompt: string | undefined;
   if (options.answer !== undefined) {
-    const last = store.runsOf(task.repo, slug).at(-1);
+    // The worker's last session, not a validator's (task validate records its own runs).
+    const last = store.runsOf(task.repo, slug).filter((r) => r.role === 'worker').at(-1);
     await move('running', 'answered', last?.id, ['stuck']);
     resumeSessionId = last?.sessionId ?? undefined;
     prompt = resumePrompt('answer', options.answer, last?.question ?? undefined);
   } else {
-    if (task.status === 'todo') {
+    if (task.status === 'todo' && !options.startEarly) {
       throw new CodexAgentError('illegal-transition', `${slug} is waiting for ${task.deps.join(', ')}.`, { hint: 'Finish its dependencies first (or remove them with task edit --remove-dep).' });
     }
     if (task.status === 'failed' || task.status === 'cancelled') await move('ready', 'reopened');
-    await move('running', 'launched', undefined, ['ready']);
+    if (task.status === 'todo') await move('running', 'launched before its dependencies were completed (manager.start_after = "review")', undefined, ['todo']);
+    else await move('running', 'launched', undefined, ['ready']);
   }
   task = findTask(await registry.read(), options.ref, options.repoRoot);
 
@@ -104,7 +111,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
     const worktree = await ensureWorktree(task, options, emit);
     task = findTask(await registry.read(), slug, task.repo);
     const chain = profileChain(task, config);
-    const summaries = Object.fromEntries(task.deps.map((dep) => [dep, store.runsOf(task.repo, dep).filter((r) => r.result === 'success').at(-1)?.summary ?? undefined]));
+    const summaries = Object.fromEntries(task.deps.map((dep) => [dep, store.runsOf(task.repo, dep).filter((r) => r.role === 'worker' && r.result === 'success').at(-1)?.summary ?? undefined]));
     let profileIndex = 0;
     const fullPrompt = () =>
       buildWorkerPrompt({ task, worktree, kind: chain[profileIndex]!.profile.kind, userPromptsDir: options.paths.userPrompts, dependencySummaries: summaries }).text;

@@ -74,9 +74,92 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   // Slots for the parts being built side by side; each fills in its own `sql` before it lands.
-  { version: 2, name: 'supervisor lease and commands', sql: 'SELECT 1;' },
-  { version: 3, name: 'merge checks', sql: 'SELECT 1;' },
-  { version: 4, name: 'validations', sql: 'SELECT 1;' },
+  {
+    version: 2,
+    name: 'supervisor lease and commands',
+    sql: `
+      -- One row: the supervisor that holds the lease (one per user data directory). A lease whose
+      -- owner is dead, or whose heartbeat is stale, may be taken over.
+      CREATE TABLE supervisor_lease (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        owner        TEXT    NOT NULL,
+        pid          INTEGER NOT NULL,
+        started_at   INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        activity     TEXT,
+        log_file     TEXT
+      );
+
+      -- The command channel and its record: launch / stop / stop-now, taken in id order.
+      CREATE TABLE supervisor_commands (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT    NOT NULL,
+        payload    TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        taken_by   TEXT,
+        taken_at   INTEGER,
+        result     TEXT,
+        done_at    INTEGER
+      );
+      CREATE INDEX supervisor_commands_open ON supervisor_commands (id) WHERE done_at IS NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'merge checks',
+    sql: `
+      -- One dry-run merge, keyed by the two commits it was computed for: a pair whose branches
+      -- have not moved is never merged again (issue 6).
+      CREATE TABLE merge_checks (
+        repo         TEXT    NOT NULL,
+        left_commit  TEXT    NOT NULL,
+        right_commit TEXT    NOT NULL,
+        clean        INTEGER NOT NULL,
+        conflicts    TEXT    NOT NULL,
+        method       TEXT    NOT NULL,
+        checked_at   INTEGER NOT NULL,
+        PRIMARY KEY (repo, left_commit, right_commit)
+      ) WITHOUT ROWID;
+
+      -- The latest check of each task against its base (right_slug '') or another task: which
+      -- commits it was for. Joined with merge_checks for the radar and the planner.
+      CREATE TABLE merge_pairs (
+        repo         TEXT    NOT NULL,
+        left_slug    TEXT    NOT NULL,
+        right_slug   TEXT    NOT NULL,
+        left_commit  TEXT    NOT NULL,
+        right_commit TEXT    NOT NULL,
+        checked_at   INTEGER NOT NULL,
+        PRIMARY KEY (repo, left_slug, right_slug)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    name: 'validations',
+    sql: `
+      -- One row per validation round (task validate, each --auto-fix round, task review): the
+      -- verdict and everything that led to it, as JSON.
+      CREATE TABLE validations (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo       TEXT    NOT NULL,
+        slug       TEXT    NOT NULL,
+        run_id     INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        round      INTEGER NOT NULL,
+        mode       TEXT    NOT NULL,
+        verdict    TEXT    NOT NULL,
+        review     TEXT    NOT NULL,
+        summary    TEXT    NOT NULL,
+        base       TEXT,
+        head       TEXT,
+        findings   TEXT    NOT NULL,
+        checks     TEXT    NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at   INTEGER NOT NULL
+      );
+      CREATE INDEX validations_by_task ON validations (repo, slug, id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -18,6 +18,10 @@ export async function initCommand(ctx: Context, output: Output): Promise<number>
     const mark = step.action === 'unchanged' ? paint(output, 'dim', 'kept   ') : paint(output, 'green', `${step.action.padEnd(7)}`);
     output.out(`${mark} ${step.what}  (${step.path})`);
   }
+  if (result.proposedChecks.length) {
+    output.out('\nValidation checks found in this repo, written active as [[validate.checks]] (edit or delete them in the config):');
+    for (const check of result.proposedChecks) output.out(`  ${check.name.padEnd(10)} ${check.run.join(' ')}  ${paint(output, 'dim', `(${check.source})`)}`);
+  }
   output.out('\nNext: add a task, e.g.  codex-agent task add "Add dark mode" --goal "…"');
   return 0;
 }

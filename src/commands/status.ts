@@ -6,16 +6,20 @@ import { reconcileWorktrees } from '../../core/worktree/reconcile.js';
 import type { Context } from '../context.js';
 import { printJson, renderTable, type Column, type Output } from '../output.js';
 import { STATUS_LOOK } from '../task-style.js';
+import { readLatestVerdicts, verdictWord } from '../verdict-view.js';
 import { formatAge, formatBytes, printNotices } from '../worktree-report.js';
 
 interface StatusOptions {
   allRepos?: boolean;
   diskUsage?: boolean;
+  /** The live dashboard instead of the table (issue 8). */
+  tui?: boolean;
 }
 
 interface Row {
   task: Task;
   git: TaskGitStatus;
+  verdict: { verdict: 'pass' | 'fail'; review: string; summary: string } | undefined;
 }
 
 function aheadBehind(git: TaskGitStatus): string {
@@ -46,6 +50,7 @@ function lastCommit(git: TaskGitStatus): string {
 
 /** `codex-agent status [--all-repos] [--disk-usage]`: one row per task with the live git state of its worktree. */
 export async function statusCommand(ctx: Context, output: Output, options: StatusOptions): Promise<number> {
+  if (options.tui) return (await import('./status-tui.js')).statusTuiCommand(ctx, output, options);
   const registry = new Registry(ctx.paths.registry);
   const repo = options.allRepos ? undefined : await ctx.repo();
   if (!options.allRepos && !repo) {
@@ -55,10 +60,11 @@ export async function statusCommand(ctx: Context, output: Output, options: Statu
   printNotices(output, notices);
   const tasks = (await registry.read()).tasks.filter((t) => !repo || t.repo === repo.root);
   const statuses = await statusOfTasks(tasks, { diskUsage: options.diskUsage });
-  const rows: Row[] = tasks.map((task, i) => ({ task, git: statuses[i]! }));
+  const verdictsByRepo = new Map(await Promise.all([...new Set(tasks.map((t) => t.repo))].map(async (r) => [r, await readLatestVerdicts(ctx.paths.stateDb, r)] as const)));
+  const rows: Row[] = tasks.map((task, i) => ({ task, git: statuses[i]!, verdict: verdictsByRepo.get(task.repo)?.get(task.slug) }));
   if (output.json) {
     printJson(output, {
-      tasks: rows.map(({ task, git }) => ({ slug: task.slug, repo: task.repo, title: task.title, status: task.status, branch: task.branch, base: task.base, worktree: task.worktree, git })),
+      tasks: rows.map(({ task, git, verdict }) => ({ slug: task.slug, repo: task.repo, title: task.title, status: task.status, branch: task.branch, base: task.base, worktree: task.worktree, git, verdict: verdict ? { verdict: verdict.verdict, review: verdict.review, summary: verdict.summary } : null })),
       notices,
     });
     return 0;
@@ -77,6 +83,7 @@ export async function statusCommand(ctx: Context, output: Output, options: Statu
     { header: 'CHANGES', value: (r) => changes(r.git), style: (r) => (r.git.conflicted ? 'red' : r.git.staged + r.git.unstaged + r.git.untracked ? 'yellow' : undefined) },
     { header: '+/-', value: (r) => lines(r.git) },
     ...(options.diskUsage ? [{ header: 'DISK', value: (r: Row) => (r.git.diskBytes ? formatBytes(r.git.diskBytes) : '-'), align: 'right' as const }] : []),
+    { header: 'VERDICT', value: (r) => verdictWord(r.verdict), style: (r) => (r.verdict ? (r.verdict.verdict === 'pass' ? 'green' : 'red') : undefined) },
     { header: 'LAST COMMIT', value: (r) => lastCommit(r.git), flexible: true },
   ];
   output.out(renderTable(output, rows, columns));

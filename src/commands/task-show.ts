@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { paint, printJson, renderTable, type Output } from '../output.js';
 import { describeAgentEvent } from '../run-view.js';
 import { STATUS_LOOK } from '../task-style.js';
+import { checkLine, findingLine, readLatestVerdict, verdictWord } from '../verdict-view.js';
 
 /** How many of the latest run's events `task show` includes. */
 const LAST_EVENTS = 12;
@@ -51,8 +52,9 @@ export async function taskShowCommand(ctx: Context, output: Output, ref: string)
   const dependents = dependentsOf(registry.tasks, task.repo, task.slug).map((t) => t.slug);
   const depStatus = new Map(registry.tasks.filter((t) => t.repo === task.repo).map((t) => [t.slug, t.status]));
   const history = await runHistory(ctx.paths.stateDb, task.repo, task.slug);
+  const verdict = (await readLatestVerdict(ctx.paths.stateDb, task.repo, task.slug)) ?? null;
   if (output.json) {
-    printJson(output, { ...task, dependents, ...history });
+    printJson(output, { ...task, dependents, ...history, verdict });
     return 0;
   }
   const look = STATUS_LOOK[task.status];
@@ -92,6 +94,11 @@ export async function taskShowCommand(ctx: Context, output: Output, ref: string)
         { header: 'NOTE', value: (r) => (r.error ?? r.summary ?? '').split('\n')[0] ?? '', flexible: true },
       ]).replace(/^/gm, '  '),
     );
+  }
+  if (verdict) {
+    output.out(`\n${paint(output, 'bold', 'Verdict')} ${paint(output, verdict.verdict === 'pass' ? 'green' : 'red', verdictWord(verdict).toUpperCase())} (run ${verdict.runId ?? '-'}, ${new Date(verdict.endedAt).toISOString().replace('T', ' ').slice(0, 19)}): ${verdict.summary}`);
+    for (const check of verdict.checks) output.out(`  ${checkLine(output, check)}`);
+    for (const finding of verdict.findings) output.out(`  ${findingLine(output, finding)}`);
   }
   if (history.todo?.length) {
     output.out(`\n${paint(output, 'bold', 'Agent plan')}`);

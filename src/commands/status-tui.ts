@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { repoNameOf } from '../../core/task.js';
+import type { Context } from '../context.js';
+import type { Output } from '../output.js';
+
+interface StatusTuiOptions {
+  allRepos?: boolean;
+}
+
+/**
+ * `codex-agent status --tui`: the live dashboard (DESIGN §11). Only on a terminal: without one it
+ * says so and exits 2. Ink and React are loaded here, never by the plain commands.
+ */
+export async function statusTuiCommand(ctx: Context, output: Output, options: StatusTuiOptions): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    output.err('status --tui needs a terminal (stdin and stdout must be a TTY). Without one, use `codex-agent status` (or --json).');
+    return 2;
+  }
+  const repo = options.allRepos ? undefined : await ctx.requireRepo();
+  const { config } = await ctx.config();
+  // React's development build is several times slower and larger; a CLI user never wants it.
+  process.env.NODE_ENV ??= 'production';
+  const { runDashboard } = await import('../../ui/run-dashboard.js');
+  return runDashboard({
+    repoRoot: repo?.root,
+    scope: repo ? repoNameOf(repo.root) : 'all repos',
+    registryFile: ctx.paths.registry,
+    stateDb: ctx.paths.stateDb,
+    logsDir: ctx.paths.logsDir,
+    config,
+    env: ctx.env,
+    cli: [process.execPath, fileURLToPath(new URL('../bin.js', import.meta.url))],
+  });
+}
