@@ -27,7 +27,10 @@ export function commitMessage(task: Task, profile: string, summary: string | und
  * fails the commit, and the caller reports its output.
  */
 export async function commitAgentWork(worktree: string, task: Task, profile: string, summary: string | undefined, hydrated: readonly string[]): Promise<CommitResult> {
-  const exclude = hydrated.map((path) => `:(exclude,top)${path}`);
+  // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
+  // exclude only the hydrated paths git does not already ignore.
+  const ignored = hydrated.length ? (await runGit(['check-ignore', '--', ...hydrated], { cwd: worktree, allowFailure: true })).stdout.split('\n') : [];
+  const exclude = hydrated.filter((path) => !ignored.includes(path)).map((path) => `:(exclude,top)${path}`);
   await runGit(['add', '--all', '--', '.', ...exclude], { cwd: worktree });
   const staged = await runGit(['diff', '--cached', '--name-only', '-z'], { cwd: worktree });
   const files = staged.stdout.split('\0').filter(Boolean);
