@@ -331,6 +331,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   // --- end shell completion ---
 
+  // --- demo (issue 9) ---
+  program
+    .command('demo')
+    .description('the whole product on a scratch repo with a scripted demo agent (no AI, no API key): plan, launch, validate, auto-fix, conflict radar, resolve, merge')
+    .option('--dir <dir>', 'create the scratch repo under this folder (kept) instead of a temp folder')
+    .option('--keep', 'keep the scratch folder at the end')
+    .option('--tui', 'follow it in the dashboard (status --tui) while it runs; the scratch folder is kept')
+    .option('--json', 'progress as JSON lines, then the summary')
+    .addHelpText('after', '\nThe worker, validator and resolver are a scripted DEMO AGENT shipped with codex-agent; it speaks Codex\'s exec --json format.\nThe demo uses its own registry and supervisor (XDG directories inside the scratch folder): your tasks are untouched.\nExits 0 when everything merged and the tests pass on main, 1 otherwise.')
+    .action(run(async () => (await import('./commands/demo.js')).demoCommand));
+  // --- end demo ---
+
   try {
     await program.parseAsync(argv as string[]);
     return exitCode;
