@@ -1,6 +1,5 @@
 import { makeContext } from './context.js';
 import { makeOutput } from './output.js';
-import { reportError } from './report-error.js';
 import { taskListCommand } from './commands/task-list.js';
 
 /**
@@ -13,6 +12,8 @@ export async function runPlainTaskList(args: readonly string[]): Promise<number>
     const code = await taskListCommand(makeContext({}), makeOutput(json), { allRepos: args.includes('--all-repos') });
     return typeof code === 'number' ? code : 0;
   } catch (err) {
+    // Loaded only on failure: the common path stays as small as it can be.
+    const { reportError } = await import('./report-error.js');
     return reportError(err, json);
   }
 }

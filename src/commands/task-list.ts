@@ -4,7 +4,7 @@ import { readRegistry } from '../../core/registry/file.js';
 import { repoNameOf, TASK_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import type { Context } from '../context.js';
 import { printJson, renderTable, type Column, type Output } from '../output.js';
-import { STATUS_LOOK } from '../task-style.js';
+import { STATUS_LOOK } from '../../core/task-look.js';
 
 interface ListOptions {
   status?: string;
