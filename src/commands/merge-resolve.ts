@@ -7,15 +7,7 @@ import { openStateStore } from '../../core/store/open.js';
 import { CodexAgentError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
-
-/** Ctrl-C and SIGTERM stop the resolver; the merge is then aborted like any other failure. */
-function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
-}
+import { abortOnSignals } from '../abort-on-signals.js';
 
 function describe(e: ResolveEvent): string {
   switch (e.type) {

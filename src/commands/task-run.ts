@@ -5,26 +5,12 @@ import { openStateStore } from '../../core/store/open.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
 import { makeRunPrinter } from '../run-view.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface RunOptions {
   json?: boolean;
   hydrate?: boolean;
   setup?: boolean;
-}
-
-/** Ctrl-C and SIGTERM stop the agent (its whole process group) and cancel the task. */
-function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${name}`));
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 async function drive(ctx: Context, output: Output, ref: string, options: RunOptions, answer?: string): Promise<number> {

@@ -6,26 +6,12 @@ import type { Context } from '../context.js';
 import { printJson, type Output } from '../output.js';
 import { makeRunPrinter } from '../run-view.js';
 import { makeValidationPrinter, printVerdict } from '../verdict-view.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface ValidateOptions {
   json?: boolean;
   review?: boolean;
   autoFix?: boolean;
-}
-
-/** Ctrl-C and SIGTERM stop the running check or reviewer (its whole process group). */
-function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${name}`));
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 async function drive(ctx: Context, output: Output, ref: string, mode: 'validate' | 'review', options: ValidateOptions): Promise<number> {
