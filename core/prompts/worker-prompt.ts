@@ -36,6 +36,18 @@ export function taskGoal(task: Task): string {
   return `(No goal was written beyond the title: "${task.title}". Do what the title says.)`;
 }
 
+/** The `{{task.*}}` placeholders every role's template can use. */
+export function taskPlaceholders(task: Task): Record<string, string> {
+  return {
+    'task.title': task.title,
+    'task.slug': task.slug,
+    'task.goal': taskGoal(task),
+    'task.files': task.files.length ? task.files.join(', ') : '(not limited)',
+    'task.branch': task.branch,
+    'task.base': task.base,
+  };
+}
+
 /** The repo's AGENTS.md, looked up in the worktree first (the agent's view), then the main checkout. */
 export function findAgentsMd(task: Task, worktree: string | undefined): string | undefined {
   for (const dir of [worktree, task.repo]) {
@@ -74,12 +86,7 @@ export function buildWorkerPrompt(options: {
     ? task.deps.map((slug) => `- ${slug}: ${options.dependencySummaries[slug]?.trim() || '(done; no summary recorded)'}`).join('\n')
     : '(none)';
   const text = renderTemplate(template, {
-    'task.title': task.title,
-    'task.slug': task.slug,
-    'task.goal': taskGoal(task),
-    'task.files': task.files.length ? task.files.join(', ') : '(not limited)',
-    'task.branch': task.branch,
-    'task.base': task.base,
+    ...taskPlaceholders(task),
     'task.dependencies': deps,
     'repo.name': task.repo.split('/').pop() ?? task.repo,
     worktree,

@@ -1,5 +1,5 @@
 import { loadTemplate, renderTemplate } from '../prompts/template.js';
-import { taskGoal } from '../prompts/worker-prompt.js';
+import { taskPlaceholders } from '../prompts/worker-prompt.js';
 import type { Task } from '../task.js';
 import type { CheckResult, Finding } from './verdict.js';
 
@@ -73,12 +73,7 @@ export function buildReviewPrompt(options: {
   const template = loadTemplate('validator', task.repo, options.userPromptsDir);
   const format = options.structured ? STRUCTURED_REPLY_FORMAT : JSON_REPLY_FORMAT;
   const text = renderTemplate(template, {
-    'task.title': task.title,
-    'task.slug': task.slug,
-    'task.goal': taskGoal(task),
-    'task.files': task.files.length ? task.files.join(', ') : '(not limited)',
-    'task.branch': task.branch,
-    'task.base': task.base,
+    ...taskPlaceholders(task),
     diff: truncateDiff(options.diff),
     checks: describeChecks(options.checks),
     policies: describeFindings(options.policyFindings),
