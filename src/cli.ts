@@ -91,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print as JSON')
     .action(run(async () => (await import('./commands/config.js')).configPathCommand));
 
-  const task = program.command('task').description('add, list, show, edit and remove tasks').addHelpText('after', EXIT_CODES_HELP);
+  const task = program.command('task').description('tasks: add, list, show, edit, remove; their worktrees; run, answer, stop, log; validate, review, complete').addHelpText('after', EXIT_CODES_HELP);
   const taskFields = (cmd: Command, edit: boolean) =>
     cmd
       .option('--slug <slug>', edit ? 'rename the task (only before it has a worktree)' : 'the task slug (default: derived from the title)')
@@ -170,7 +170,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(run(async () => (await import('./commands/worktree.js')).taskWorktreeRemoveCommand));
   program
     .command('status')
-    .description("one row per task: state, branch, ahead/behind its base, changes in its worktree, +/- lines, last commit")
+    .description("one row per task: state, branch, ahead/behind its base, changes, +/- lines, verdict, last commit; --tui for the live dashboard")
     .option('--all-repos', 'the tasks of every repo')
     .option('--disk-usage', 'also measure the disk use of each worktree (slow)')
     .option('--tui', 'the live full-screen dashboard (needs a terminal; ? inside it lists the keys)')
