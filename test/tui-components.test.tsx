@@ -74,17 +74,26 @@ describe('dashboard components at fixed sizes', () => {
     expect(f).toMatch(/○ 1 ready +● 1 running +✓ 1 done/);
   });
 
-  it('g cycles the grouping: state, repo, flat', async () => {
-    const tasks = [viewOf('a', 'ready'), viewOf('b', 'done'), viewOf('c', 'ready', {}, { repo: '/work/repos/other' })];
+  it('g cycles the grouping: wave, state, repo, flat', async () => {
+    const tasks = [
+      viewOf('a', 'ready', { facts: { wave: 1 } }),
+      viewOf('b', 'done'),
+      viewOf('c', 'ready', { facts: { wave: 2 } }, { repo: '/work/repos/other' }),
+      viewOf('d', 'todo', { facts: { blocked: 'waits for failed x' } }),
+    ];
     const { frame, press } = mount(tasks, 80, 24);
-    expect(frame()).toMatch(/── ready \(2\)/);
+    // By wave: planned tasks in their waves, then the blocked, then the rest by state.
+    expect(frame()).toMatch(/── wave 1 \(1\)[\s\S]*a[\s\S]*── wave 2 \(1\)[\s\S]*c[\s\S]*── blocked \(1\)[\s\S]*d[\s\S]*── done \(1\)[\s\S]*b/);
     await press('g');
-    expect(frame()).toMatch(/── app \(2\)[\s\S]*── other \(1\)/);
+    expect(frame()).toMatch(/── ready \(2\)/);
+    expect(frame()).toContain('grouped by state');
+    await press('g');
+    expect(frame()).toMatch(/── app \(3\)[\s\S]*── other \(1\)/);
     expect(frame()).toContain('grouped by repo');
     await press('g');
     expect(frame()).not.toMatch(/── \w+ \(/);
     await press('g');
-    expect(frame()).toMatch(/── ready \(2\)/);
+    expect(frame()).toMatch(/── wave 1 \(1\)/);
   });
 
   it('keeps the selection visible while scrolling with j/k, PgDn/PgUp, End/G and Home', async () => {
@@ -156,8 +165,12 @@ describe('dashboard components at fixed sizes', () => {
   it('? shows every key from the table; Esc closes it', async () => {
     const { frame, press } = mount(manyTasks(3), 80, 24);
     await press('?');
-    expect(frame()).toMatch(/Keys[\s\S]*↑ k +select the task above[\s\S]*o +open a shell[\s\S]*q +quit the dashboard \(agents keep running\)/);
+    // 80×24 has room for 19 of the keys: the rest are a scroll away.
+    expect(frame()).toMatch(/Keys 1–19 of \d+ \(↑\/↓ for more\)[\s\S]*↑ k +select the task above[\s\S]*o +open a shell/);
     expect(frame()).not.toContain('task-001');
+    await press(KEYS.end);
+    expect(frame()).toMatch(/v +checks, policies[\s\S]*c +merge into the base[\s\S]*q +quit the dashboard \(agents keep running\)/);
+    expect(frame()).not.toContain('select the task above');
     await press(KEYS.esc);
     expect(frame()).toContain('task-001');
     expect(frame()).not.toContain('select the task above');
@@ -179,6 +192,33 @@ describe('dashboard components at fixed sizes', () => {
     expect(selectedLine(app)).toContain('dark-mode');
     await press(KEYS.esc);
     expect(frame()).toContain('login-page');
+  });
+
+  it('shows conflict markers and verdicts in the rows and in full in the detail pane, only as columns when some task has them', async () => {
+    const plain = mount([viewOf('alone', 'review')], 80, 24);
+    expect(plain.frame()).not.toMatch(/CONFLICT|VERDICT/);
+    current?.unmount();
+    const at = Date.now();
+    const tasks = [
+      viewOf('left', 'review', { facts: { wave: 1, conflicts: [{ slug: 'right', files: ['src/x.ts'] }], verdict: { verdict: 'fail', review: 'fail', summary: 'Two tests fail.', head: 'abc1234', at, findings: [{ source: 'review', rule: 'review', severity: 'error', file: 'src/x.ts', line: 12, message: 'off by one' }], checks: [{ name: 'test', status: 'fail', required: true }] } } }),
+      viewOf('right', 'review', { facts: { wave: 2, conflicts: [{ slug: 'left', files: ['src/x.ts'] }], mergeCheck: { clean: false, files: ['y.txt'], commit: 'def5678aa', at }, verdict: { verdict: 'pass', review: 'pass', summary: 'Fine.', head: 'def5678', at, findings: [], checks: [] } } }),
+    ];
+    const { frame, press } = mount(tasks, 200, 50);
+    const row = (slug: string) => lines(frame()).find((l) => new RegExp(`^.\\S ${slug} `).test(l)) ?? '';
+    expect(frame()).toMatch(/CONFLICT +VERDICT/);
+    expect(row('left')).toMatch(/left +review +⚡right +✗ fail/);
+    expect(row('right')).toMatch(/right +review +⚡base \+1 +✓ pass/);
+    expect(frame()).toMatch(/Verdict ✗ fail · review fail/);
+    expect(frame()).toMatch(/✗ test fail/);
+    expect(frame()).toMatch(/error src\/x\.ts:12 off by one/);
+    expect(frame()).toMatch(/⚡ conflicts with right in src\/x\.ts/);
+    await press('j');
+    expect(frame()).toMatch(/✗ conflicts with main in y\.txt/);
+    // Narrow: the markers keep their place before the agent and the time.
+    current?.unmount();
+    const narrow = mount(tasks, 80, 24);
+    expect(lines(narrow.frame()).find((l) => l.includes('left') && l.includes('⚡'))).toMatch(/⚡right/);
+    for (const l of lines(narrow.frame())) expect([...l].length).toBeLessThanOrEqual(80);
   });
 
   it('stays within narrow and short terminals', async () => {

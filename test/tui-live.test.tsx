@@ -1,71 +1,25 @@
-
-import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../core/config/schema.js';
-import { DashboardFeed } from '../core/dashboard/feed.js';
-import { appPaths } from '../core/paths.js';
-import { makeActions } from '../ui/actions.js';
-import { App } from '../ui/App.js';
-import { applySnapshot, createDashboardStore } from '../ui/store.js';
 import { agentRepo, type AgentRepo } from './helpers/agent-repo.js';
-import { BIN, makeSandbox, type Sandbox } from './helpers/sandbox.js';
-
-const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
+import { eventually, mountDashboard, type DashboardHarness } from './helpers/dashboard.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 let sb: Sandbox;
 let ar: AgentRepo;
-let feed: DashboardFeed | undefined;
-let app: ReturnType<typeof render> | undefined;
+let harness: DashboardHarness | undefined;
 beforeEach(async () => {
   sb = makeSandbox();
   ar = await agentRepo(sb);
 });
 afterEach(async () => {
-  app?.unmount();
-  await feed?.close();
+  await harness?.close();
+  harness = undefined;
   sb.cleanup();
 });
 
-async function eventually(check: () => boolean, what: () => string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  expect(check(), what()).toBe(true);
-}
-
-/** The real feed (registry, SQLite, git) into the store, the real actions, rendered at 200×50. */
-async function dashboard() {
-  const env = { ...sb.env, ...ar.env };
-  const paths = appPaths(env);
-  feed = new DashboardFeed({ registryFile: paths.registry, stateDb: paths.stateDb, repo: ar.repo });
-  const store = createDashboardStore({ scope: 'app', maxParallel: 4 });
-  feed.subscribe((s) => applySnapshot(store, s));
-  store.subscribe((s, prev) => s.selected !== prev.selected && feed!.focus(s.selected));
-  await feed.start();
-  const actions = makeActions({
-    store,
-    refresh: () => feed!.refresh(),
-    cli: [process.execPath, BIN],
-    registryFile: paths.registry,
-    stateDb: paths.stateDb,
-    logsDir: paths.logsDir,
-    repoRoot: ar.repo,
-    config: defaultConfig(),
-    env,
-    handOver: async () => 0,
-    quit: () => undefined,
-  });
-  app = render(<App store={store} actions={actions} width={200} height={50} />);
-  const frame = () => (app!.lastFrame() ?? '').replace(ANSI, '');
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      app!.stdin.write(k);
-      await new Promise((r) => setImmediate(r));
-    }
-  };
-  return { store, frame, press, frames: () => app!.frames.map((f) => f.replace(ANSI, '')) };
+/** The real feed, store and actions on the agent repo, rendered at 200×50. */
+async function dashboard(): Promise<DashboardHarness> {
+  harness = await mountDashboard({ env: { ...sb.env, ...ar.env }, repo: ar.repo });
+  return harness;
 }
 
 describe('the dashboard on a live engine', () => {

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from '../core/registry/registry.js';
 import { addTask } from '../core/registry/task-ops.js';
+import { agentRepo } from './helpers/agent-repo.js';
 import { BIN, makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 /** A real terminal: tmux on a private socket, one pane of a fixed size running the built CLI. */
@@ -36,17 +37,27 @@ function assertFits(s: string): void {
   for (const row of rows) expect([...row].length).toBeLessThanOrEqual(COLUMNS);
 }
 
-beforeEach(async () => {
-  sb = makeSandbox();
-  repo = sb.repo('app');
+/** `count` ready tasks task-01… in `repo`. */
+async function readyTasks(count: number): Promise<void> {
   const registry = new Registry(sb.registryFile);
   await registry.update((r) => {
-    for (let i = 1; i <= 30; i++) addTask(r, { repo, title: `Task number ${i}`, slug: `task-${String(i).padStart(2, '0')}`, goal: 'x', base: 'main', branchPattern: 'codex/{slug}', knownAgents: ['codex'] }, new Date().toISOString());
+    for (let i = 1; i <= count; i++) addTask(r, { repo, title: `Task number ${i}`, slug: `task-${String(i).padStart(2, '0')}`, goal: 'x', base: 'main', branchPattern: 'codex/{slug}', knownAgents: ['codex'] }, new Date().toISOString());
   });
+}
+
+/** Runs `status --tui` in the repo in a pane of ROWS×COLUMNS; the script prints EXIT:<code> when it returns. */
+function startDashboard(exports = ''): void {
+  const script = join(sb.dir, 'run.sh');
+  writeFileSync(script, `${exports}cd '${repo}'\nprintf 'BEFORE-THE-DASHBOARD\\n'\n'${process.execPath}' '${BIN}' status --tui\necho "EXIT:$?"\nsleep 600\n`);
+  tmux('new-session', '-d', '-s', 'dash', '-x', String(COLUMNS), '-y', String(ROWS), 'sh', script);
+}
+
+beforeEach(() => {
+  sb = makeSandbox();
 });
 afterEach(() => {
   try {
-    tmux('kill-server');
+    execFileSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
   } catch {
     // already gone
   }
@@ -55,9 +66,9 @@ afterEach(() => {
 
 describe('status --tui in a real terminal (tmux)', () => {
   it('fills the pane without exceeding it, moves, shows help, quits and leaves the terminal as it was', async () => {
-    const script = join(sb.dir, 'run.sh');
-    writeFileSync(script, `cd '${repo}'\nprintf 'BEFORE-THE-DASHBOARD\\n'\n'${process.execPath}' '${BIN}' status --tui\necho "EXIT:$?"\nsleep 600\n`);
-    tmux('new-session', '-d', '-s', 'dash', '-x', String(COLUMNS), '-y', String(ROWS), 'sh', script);
+    repo = sb.repo('app');
+    await readyTasks(30);
+    startDashboard();
 
     let s = await waitFor((x) => x.includes('task-01') && /›.*task-01/.test(x), 'the dashboard');
     expect(alternate()).toBe('1');
@@ -97,7 +108,78 @@ describe('status --tui in a real terminal (tmux)', () => {
     expect(s).not.toContain('task-01');
   });
 
+  it('validates the selected task in review with v and shows the verdict', async () => {
+    // The worker writes hello.txt (run 0); the validator, the same fake agent, passes it (run 1).
+    const ar = await agentRepo(sb, 'codex', '\n[[validate.checks]]\nname = "unit"\nrun = ["true"]\n');
+    repo = ar.repo;
+    const verdict = { pass: true, summary: 'The greeting is there.', findings: [] };
+    ar.script([[{ write: 'hello.txt', content: 'hello\n' }, { message: 'Wrote hello.txt.' }], [{ message: `Reviewed.\n\`\`\`json\n${JSON.stringify(verdict)}\n\`\`\`` }]]);
+    await readyTasks(3);
+    await sb.json(['task', 'add', 'Say hello', '--slug', 'say-hello', '--goal', 'Create hello.txt'], { cwd: repo });
+    const ran = await sb.cli(['task', 'run', 'say-hello'], { cwd: repo, env: ar.env });
+    expect(ran.code, ran.stderr).toBe(0);
+    const exports = Object.entries({ ...ar.env, CODEX_AGENT_ROLES_VALIDATOR: 'fake' }).map(([k, v]) => `export ${k}='${v}'\n`).join('');
+    startDashboard(exports);
+
+    let s = await waitFor((x) => /say-hello +review/.test(x) && x.includes('task-01'), 'the dashboard');
+    assertFits(s);
+    // Refused on a ready task, with the reason in the status line.
+    tmux('send-keys', '-t', 'dash', 'Home');
+    s = await waitFor((x) => /›.*task-01/.test(x), 'the first ready task selected');
+    tmux('send-keys', '-t', 'dash', 'v');
+    s = await waitFor((x) => x.includes('task-01 is ready: only a task in review or stuck can be validated'), 'the refusal');
+    assertFits(s);
+    for (let i = 0; i < 4 && !/›.*say-hello/.test(screen()); i++) {
+      const before = screen();
+      tmux('send-keys', '-t', 'dash', 'j');
+      await waitFor((x) => x !== before, 'the selection to move');
+    }
+    s = await waitFor((x) => /›.*say-hello/.test(x) && /v validate/.test(x), 'say-hello selected, v in the footer');
+    tmux('send-keys', '-t', 'dash', 'v');
+    s = await waitFor((x) => x.includes('Verdict for say-hello: PASS'), 'the verdict in the status line', 45_000);
+    assertFits(s);
+    expect(s).toMatch(/Verdict for say-hello: PASS — 1\/1 checks passed/);
+    const shown = await sb.json<{ status: string; verdict: { verdict: string } | null }>(['task', 'show', 'say-hello'], { cwd: repo });
+    expect(shown).toMatchObject({ status: 'review', verdict: { verdict: 'pass' } });
+
+    tmux('send-keys', '-t', 'dash', 'q');
+    s = await waitFor((x) => x.includes('EXIT:0'), 'the exit');
+    expect(alternate()).toBe('0');
+  });
+
+  it('settles a run whose runner died before showing it, and says so in the status line', async () => {
+    const ar = await agentRepo(sb);
+    repo = ar.repo;
+    ar.script([[{ todo: ['Think for a long time'] }, { sleep: 60_000 }]]);
+    await sb.json(['task', 'add', 'Slow one', '--slug', 'slow-one', '--goal', 'Take your time'], { cwd: repo });
+    // A foreground `task run`, killed hard while its agent works: its run stays marked active.
+    const runner = spawn(process.execPath, [BIN, 'task', 'run', 'slow-one'], { cwd: repo, env: { ...process.env, ...sb.env, ...ar.env }, stdio: 'ignore' });
+    const end = Date.now() + 20_000;
+    const started = () => {
+      try {
+        return ar.invocations().length > 0;
+      } catch {
+        return false; // the line is being written
+      }
+    };
+    while (Date.now() < end && !started()) await new Promise((r) => setTimeout(r, 50));
+    expect(ar.invocations()).toHaveLength(1);
+    runner.kill('SIGKILL');
+    await new Promise((r) => runner.once('exit', r));
+    expect((await sb.json<{ status: string }>(['task', 'show', 'slow-one'], { cwd: repo })).status).toBe('running');
+
+    startDashboard();
+    const s = await waitFor((x) => /slow-one: run \d+ was left by a supervisor that is gone — marked interrupted/.test(x), 'the reconcile notice');
+    assertFits(s);
+    await waitFor((x) => /slow-one +ready/.test(x), 'the task back to ready');
+    expect((await sb.json<{ status: string }>(['task', 'show', 'slow-one'], { cwd: repo })).status).toBe('ready');
+    tmux('send-keys', '-t', 'dash', 'q');
+    await waitFor((x) => x.includes('EXIT:0'), 'the exit');
+  });
+
   it('without a terminal it says it needs one and exits 2', async () => {
+    repo = sb.repo('app');
+    await readyTasks(30);
     const result = await sb.cli(['status', '--tui'], { cwd: repo });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('status --tui needs a terminal');

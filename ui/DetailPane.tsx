@@ -21,7 +21,7 @@ export function DetailPane({ width, height }: DetailPaneProps) {
   const top = Math.min(scroll, Math.max(0, lines.length - size));
   const shown = lines.slice(top, top + size);
   return (
-    <Box width={width} height={height} flexDirection="column" overflow="hidden" paddingLeft={1} paddingRight={1}>
+    <Box width={width} height={height} flexDirection="column" overflowY="hidden" paddingLeft={1} paddingRight={1}>
       <Text wrap="truncate" bold={focused} dimColor={!focused}>
         {`${focused ? '▸ ' : ''}detail${lines.length > size ? ` ${top + 1}-${top + shown.length}/${lines.length}` : ''}`.padEnd(inner, '─')}
       </Text>

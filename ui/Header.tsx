@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { TASK_STATUSES } from '../core/task.js';
 import { STATUS_LOOK } from '../core/task-look.js';
+import type { WaveProgress } from '../core/dashboard/task-facts.js';
 import { colourOf } from './format.js';
 import { useDashboard } from './useDashboard.js';
 
@@ -10,9 +11,21 @@ export interface HeaderProps {
   height: number;
 }
 
-/** The repo (or all repos), agents running / max, and the count of tasks in each state. */
+/** The waves still to run, in a few words: "wave 1 of 3 · 2/4 running", or per repo count with several. */
+export function waveText(waves: ReadonlyMap<string, WaveProgress>): string {
+  const open = [...waves.values()].filter((w) => w.total > 0);
+  if (open.length === 0) return 'no waves to run';
+  if (open.length > 1) return `${open.reduce((n, w) => n + w.total, 0)} waves to run in ${open.length} repos`;
+  const w = open[0]!;
+  return `wave 1 of ${w.total}${w.current ? ` · ${w.current.running}/${w.current.size} running` : ''}`;
+}
+
+/** The repo (or all repos), waves, agents running / max, the supervisor, and the count of tasks in each state. */
 export function Header({ width, height }: HeaderProps) {
   const scope = useDashboard((s) => s.scope);
+  const waves = useDashboard((s) => s.waves);
+  const planErrors = useDashboard((s) => s.planErrors);
+  const supervisor = useDashboard((s) => s.supervisor);
   const maxParallel = useDashboard((s) => s.maxParallel);
   const tasks = useDashboard((s) => s.tasks);
   const feedError = useDashboard((s) => s.feedError);
@@ -25,7 +38,10 @@ export function Header({ width, height }: HeaderProps) {
       <Text bold>codex-agent</Text>
       <Text> · {scope} · </Text>
       <Text color={running ? 'cyan' : undefined}>agents {running}/{maxParallel}</Text>
+      <Text> · {waveText(waves)}</Text>
+      {supervisor?.live ? <Text color="cyan"> · supervisor up</Text> : <Text dimColor> · supervisor down</Text>}
       <Text dimColor> · {tasks.length} task{tasks.length === 1 ? '' : 's'}</Text>
+      {planErrors.size ? <Text color="red"> · {[...planErrors.values()][0]}</Text> : null}
       {feedError ? <Text color="red"> · {feedError}</Text> : null}
     </Text>
   );
@@ -40,7 +56,7 @@ export function Header({ width, height }: HeaderProps) {
     </Text>
   );
   return (
-    <Box width={width} height={height} flexDirection={height > 1 ? 'column' : 'row'} overflow="hidden">
+    <Box width={width} height={height} flexDirection={height > 1 ? 'column' : 'row'} overflowY="hidden">
       {title}
       {height > 1 ? summary : null}
     </Box>

@@ -6,12 +6,14 @@ export interface InputLineProps {
   width: number;
   /** Called with the text on Enter. */
   onSubmit: (purpose: InputPurpose, text: string, target: string | null) => void;
+  /** Says what the text is for, instead of the purpose's usual words. */
+  prompt?: string;
 }
 
 const PROMPTS: Record<InputPurpose, string> = { answer: 'Answer', new: 'New task title', filter: 'Filter' };
 
 /** A one-line text input that takes every key while it is open (Enter submits, Esc cancels). */
-export function InputLine({ width, onSubmit }: InputLineProps) {
+export function InputLine({ width, onSubmit, prompt: label }: InputLineProps) {
   const store = useDashboardStore();
   const mode = useDashboard((s) => s.mode);
   const target = mode.kind === 'input' && mode.target ? store.getState().tasks.find((t) => t.key === mode.target)?.task.slug : undefined;
@@ -31,7 +33,7 @@ export function InputLine({ width, onSubmit }: InputLineProps) {
     store.setState({ mode: { ...m, text }, ...(m.purpose === 'filter' ? { filter: text } : {}) });
   });
   if (mode.kind !== 'input') return null;
-  const prompt = `${PROMPTS[mode.purpose]}${target ? ` ${target}` : ''}: `;
+  const prompt = `${label ?? PROMPTS[mode.purpose]}${target ? ` ${target}` : ''}: `;
   const room = Math.max(1, width - prompt.length - 1);
   return (
     <Text wrap="truncate">

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
-import { cellsFor, fit } from './format.js';
+import { cellsFor, fit, optionalColumns } from './format.js';
 import { visibleRows } from './rows.js';
 import { TaskRow } from './TaskRow.js';
 import { useDashboard } from './useDashboard.js';
@@ -29,7 +29,7 @@ export function TaskList({ width, height, now }: TaskListProps) {
   const focused = useDashboard((s) => s.focus === 'list');
   const top = useRef(0);
   const rows = visibleRows(tasks, filter, grouping);
-  const cells = cellsFor(width - 1);
+  const cells = cellsFor(width - 1, optionalColumns(tasks));
   const size = Math.max(0, height - 1);
   const index = rows.findIndex((r) => r.kind === 'task' && r.view.key === selected);
   // A group header just above the selection comes into view with it.
@@ -39,7 +39,7 @@ export function TaskList({ width, height, now }: TaskListProps) {
   const shown = rows.slice(top.current, top.current + size);
   const above = top.current;
   return (
-    <Box width={width} height={height} flexDirection="column" overflow="hidden">
+    <Box width={width} height={height} flexDirection="column" overflowY="hidden">
       <Text wrap="truncate" dimColor={!focused} bold={focused}>
         {` ${cells.map((c) => fit(c.header, c.width)).join('')}`.trimEnd()}
       </Text>

@@ -31,6 +31,8 @@ export const TaskRow = memo(function TaskRow({ view, cells, selected, now }: Tas
     if (id === 'glyph' || id === 'state') line += styleText(style, text);
     else if (id === 'slug') line += styleText('bold', text);
     else if (id === 'event' && !selected) line += styleText('dim', text);
+    else if (id === 'conflict' && text.trim()) line += styleText('yellow', text);
+    else if (id === 'verdict' && text.trim()) line += styleText(view.facts.verdict?.verdict === 'pass' ? 'green' : 'red', text);
     else line += text;
   }
   return (

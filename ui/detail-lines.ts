@@ -14,6 +14,39 @@ export interface DetailLine {
 }
 
 const TODO_MARK = { completed: '✓', in_progress: '▸', pending: '·' } as const;
+/** Findings beyond this many are counted, not listed. */
+const MAX_FINDINGS_SHOWN = 8;
+const SEVERITY_COLOUR: Record<string, string> = { error: 'red', warning: 'yellow' };
+
+/** The wave, the verdict with its findings, the merge check and the radar's conflicts. */
+function factLines(view: TaskView): DetailLine[] {
+  const f = view.facts;
+  const out: DetailLine[] = [];
+  if (f.wave !== undefined) out.push({ text: `wave ${f.wave} of the plan`, dimColor: true });
+  if (f.blocked) out.push({ text: `not planned: ${f.blocked}`, color: 'yellow' });
+  const v = f.verdict;
+  if (v) {
+    out.push({ text: '' }, { text: `Verdict ${v.verdict === 'pass' ? '✓ pass' : '✗ fail'} · review ${v.review} · ${clock(v.at)}`, bold: true, color: v.verdict === 'pass' ? 'green' : 'red' });
+    if (v.summary) out.push({ text: v.summary });
+    for (const c of v.checks) if (c.status !== 'pass') out.push({ text: `✗ ${c.name} ${c.status}${c.required ? '' : ' (not required)'}`, color: c.required ? 'red' : 'yellow' });
+    for (const finding of v.findings.slice(0, MAX_FINDINGS_SHOWN)) {
+      const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''} ` : '';
+      out.push({ text: `${finding.severity} ${where}${finding.message}`, ...(SEVERITY_COLOUR[finding.severity] ? { color: SEVERITY_COLOUR[finding.severity] } : { dimColor: true }) });
+    }
+    if (v.findings.length > MAX_FINDINGS_SHOWN) out.push({ text: `… ${v.findings.length - MAX_FINDINGS_SHOWN} more (codex-agent task show ${view.task.slug})`, dimColor: true });
+  }
+  const m = f.mergeCheck;
+  if (m || f.conflicts?.length) out.push({ text: '' }, { text: 'Merge', bold: true });
+  if (m) {
+    out.push(
+      m.clean
+        ? { text: `✓ merges cleanly into ${view.task.base} (checked ${clock(m.at)} at ${m.commit.slice(0, 7)})`, color: 'green' }
+        : { text: `✗ conflicts with ${view.task.base} in ${m.files.join(', ') || 'some files'} (checked ${clock(m.at)}) — press r to resolve`, color: 'red' },
+    );
+  }
+  for (const c of f.conflicts ?? []) out.push({ text: `⚡ conflicts with ${c.slug} in ${c.files.join(', ') || 'some files'}`, color: 'yellow' });
+  return out;
+}
 
 /**
  * The lines of the detail pane for `view` (the timeline only when `detail` is about it). With
@@ -37,6 +70,7 @@ export function detailLines(view: TaskView, detail: TaskDetail | null, fit?: num
   if (g?.source === 'worktree') {
     out.push({ text: `${g.staged} staged, ${g.unstaged} modified, ${g.untracked} untracked${g.conflicted ? `, ${g.conflicted} conflicted` : ''}`, dimColor: true });
   }
+  out.push(...factLines(view));
   if (view.todo?.length) {
     const done = view.todo.filter((i) => i.status === 'completed').length;
     out.push({ text: '' }, { text: `Plan ${done}/${view.todo.length}`, bold: true });

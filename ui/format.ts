@@ -33,7 +33,7 @@ export function clock(ms: number): string {
 
 /** One cell of a row. */
 export interface Cell {
-  id: 'glyph' | 'slug' | 'state' | 'agent' | 'elapsed' | 'aheadBehind' | 'changes' | 'lines' | 'event';
+  id: 'glyph' | 'slug' | 'state' | 'conflict' | 'verdict' | 'agent' | 'elapsed' | 'aheadBehind' | 'changes' | 'lines' | 'event';
   header: string;
   width: number;
   value: (view: TaskView, now: number) => string;
@@ -65,6 +65,20 @@ function lines(view: TaskView): string {
   return `+${g.insertions} -${g.deletions}`;
 }
 
+/** The radar's marker: the other task a branch conflicts with (`base` for its own base), `+n` for more. */
+export function conflictText(view: TaskView): string {
+  const names = (view.facts.conflicts ?? []).map((c) => c.slug);
+  if (view.facts.mergeCheck && !view.facts.mergeCheck.clean) names.unshift('base');
+  if (names.length === 0) return '';
+  return `⚡${names[0]}${names.length > 1 ? ` +${names.length - 1}` : ''}`;
+}
+
+/** The latest verdict in a word. */
+export function verdictText(view: TaskView): string {
+  const v = view.facts.verdict;
+  return v ? (v.verdict === 'pass' ? '✓ pass' : '✗ fail') : '';
+}
+
 /** What the state column says: the phase while running, else the state. */
 export function stateText(view: TaskView): string {
   return view.task.status === 'running' && view.run?.phase ? view.run.phase : view.task.status;
@@ -74,6 +88,8 @@ const CELLS: Cell[] = [
   { id: 'glyph', header: '', width: 2, value: (v) => STATUS_LOOK[v.task.status].glyph },
   { id: 'slug', header: 'TASK', width: 24, value: (v) => v.task.slug },
   { id: 'state', header: 'STATE', width: 13, value: stateText },
+  { id: 'conflict', header: 'CONFLICT', width: 11, value: conflictText },
+  { id: 'verdict', header: 'VERDICT', width: 8, value: verdictText },
   { id: 'agent', header: 'AGENT', width: 9, value: (v) => v.run?.profile ?? v.task.agent ?? '' },
   { id: 'elapsed', header: 'TIME', width: 7, value: elapsed },
   { id: 'aheadBehind', header: '↑↓', width: 8, value: aheadBehind },
@@ -83,14 +99,36 @@ const CELLS: Cell[] = [
 ];
 
 /** Which cells fit, in priority order, and the width left for the last event. */
-const PRIORITY: Cell['id'][] = ['glyph', 'slug', 'state', 'elapsed', 'agent', 'lines', 'aheadBehind', 'changes'];
+const PRIORITY: Cell['id'][] = ['glyph', 'slug', 'state', 'conflict', 'verdict', 'elapsed', 'agent', 'lines', 'aheadBehind', 'changes'];
 const EVENT_MIN = 16;
 
-/** The cells a row of `width` columns shows, left to right; the last event takes what is left. */
-export function cellsFor(width: number): Cell[] {
+/** Columns shown only while some task has something in them. */
+export interface OptionalColumns {
+  conflict: boolean;
+  verdict: boolean;
+}
+
+const cellCache = new Map<string, Cell[]>();
+
+/**
+ * The cells a row of `width` columns shows, left to right; the last event takes what is left.
+ * The same arguments give the same array, so memoized rows do not re-render for a new one.
+ */
+export function cellsFor(width: number, optional: OptionalColumns = { conflict: true, verdict: true }): Cell[] {
+  const key = `${width} ${optional.conflict} ${optional.verdict}`;
+  let cells = cellCache.get(key);
+  if (!cells) {
+    cells = layoutCells(width, optional);
+    cellCache.set(key, cells);
+  }
+  return cells;
+}
+
+function layoutCells(width: number, optional: OptionalColumns): Cell[] {
   const chosen = new Set<Cell['id']>();
   let used = 0;
   for (const id of PRIORITY) {
+    if ((id === 'conflict' || id === 'verdict') && !optional[id]) continue;
     const cell = CELLS.find((c) => c.id === id)!;
     const reserve = chosen.size >= 3 ? EVENT_MIN : 0;
     if (used + cell.width + reserve > width && chosen.size >= 2) break;
@@ -103,4 +141,16 @@ export function cellsFor(width: number): Cell[] {
   const rest = width - cells.reduce((n, c) => n + c.width, 0);
   if (rest >= EVENT_MIN) cells.push({ ...CELLS.find((c) => c.id === 'event')!, width: rest });
   return cells;
+}
+
+/** Which optional columns the tasks need. */
+export function optionalColumns(tasks: readonly TaskView[]): OptionalColumns {
+  let conflict = false;
+  let verdict = false;
+  for (const t of tasks) {
+    conflict ||= Boolean(t.facts.conflicts?.length || (t.facts.mergeCheck && !t.facts.mergeCheck.clean));
+    verdict ||= t.facts.verdict !== undefined;
+    if (conflict && verdict) break;
+  }
+  return { conflict, verdict };
 }

@@ -3,7 +3,7 @@ import { repoNameOf, TASK_STATUSES } from '../core/task.js';
 import type { TaskView } from '../core/dashboard/task-view.js';
 
 /** How the list groups its rows; `g` cycles through them. */
-export const GROUPINGS = ['state', 'wave', 'repo', 'flat'] as const;
+export const GROUPINGS = ['wave', 'state', 'repo', 'flat'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
 
 export type ListRow = { kind: 'group'; label: string; count: number } | { kind: 'task'; view: TaskView };
@@ -16,12 +16,23 @@ export function matchesFilter(view: TaskView, filter: string): boolean {
   return [t.slug, t.title, t.status, t.agent ?? '', repoNameOf(t.repo), ...t.labels].some((s) => s.toLowerCase().includes(needle));
 }
 
+/** Planned tasks by wave; the rest (blocked, finished) by state, after the waves. */
+function waveGroup(view: TaskView): { order: number; label: string } {
+  const { wave, blocked } = view.facts;
+  if (wave !== undefined) return { order: wave, label: `wave ${wave}` };
+  if (blocked !== undefined) return { order: WAVE_AFTER, label: 'blocked' };
+  return { order: WAVE_AFTER + 1 + TASK_STATUSES.indexOf(view.task.status), label: view.task.status };
+}
+
+/** Where groups that are not waves begin. */
+const WAVE_AFTER = 1_000_000;
+
 function groupOf(view: TaskView, grouping: Grouping): { order: number | string; label: string } {
   switch (grouping) {
     case 'state':
       return { order: TASK_STATUSES.indexOf(view.task.status), label: view.task.status };
     case 'wave':
-      return view.wave === undefined ? { order: Number.MAX_SAFE_INTEGER, label: 'not planned' } : { order: view.wave, label: `wave ${view.wave}` };
+      return waveGroup(view);
     case 'repo':
       return { order: view.task.repo, label: repoNameOf(view.task.repo) };
     case 'flat':

@@ -33,6 +33,8 @@ export interface DashboardOptions {
   stdout?: NodeJS.WriteStream;
   /** Told each frame's render time (the benchmark listens). */
   onRender?: (ms: number) => void;
+  /** What the status line says first (e.g. runs reconciled at start). */
+  initialStatus?: string;
 }
 
 /**
@@ -44,22 +46,26 @@ export function frameRows(rows: number): number {
   return Math.max(1, rows - 1);
 }
 
-function Sized({ store, actions, stdout }: { store: DashboardStore; actions: DashboardActions; stdout: NodeJS.WriteStream }) {
+function Sized({ store, actions, stdout, repoScoped }: { store: DashboardStore; actions: DashboardActions; stdout: NodeJS.WriteStream; repoScoped: boolean }) {
   const [size, setSize] = useState({ width: stdout.columns || 80, height: frameRows(stdout.rows || 24) });
   useEffect(() => {
     const onResize = () => setSize({ width: stdout.columns || 80, height: frameRows(stdout.rows || 24) });
     stdout.on('resize', onResize);
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
-  return <App store={store} actions={actions} width={size.width} height={size.height} />;
+  return <App store={store} actions={actions} width={size.width} height={size.height} repoScoped={repoScoped} />;
 }
 
 /** Runs the dashboard until `q` (or Ctrl-C); resolves with the exit code. Agents keep running. */
 export async function runDashboard(options: DashboardOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
-  const feed = new DashboardFeed({ registryFile: options.registryFile, stateDb: options.stateDb, repo: options.repoRoot });
-  const store = createDashboardStore({ scope: options.scope, maxParallel: options.config.manager.max_parallel });
+  const feed = new DashboardFeed({ registryFile: options.registryFile, stateDb: options.stateDb, repo: options.repoRoot, maxParallel: options.config.manager.max_parallel });
+  const store = createDashboardStore({
+    scope: options.scope,
+    maxParallel: options.config.manager.max_parallel,
+    ...(options.initialStatus ? { status: { text: options.initialStatus, tone: 'warn' as const } } : {}),
+  });
   feed.subscribe((snapshot) => applySnapshot(store, snapshot));
   store.subscribe((state, previous) => {
     if (state.selected !== previous.selected) feed.focus(state.selected);
@@ -73,7 +79,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   const finished = new Promise<number>((resolve) => (finish = resolve));
   const mount = () => {
     stdout.write(ENTER_ALT_SCREEN);
-    instance = render(<Sized store={store} actions={actions} stdout={stdout} />, {
+    instance = render(<Sized store={store} actions={actions} stdout={stdout} repoScoped={options.repoRoot !== undefined} />, {
       stdin,
       stdout,
       maxFps: MAX_FPS,
@@ -100,6 +106,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
     repoRoot: options.repoRoot,
     config: options.config,
     env: options.env,
+    cwd: process.cwd(),
     quit: () => finish(0),
     async handOver(command, args, cwd, env) {
       feed.setVisible(false);

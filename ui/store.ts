@@ -4,7 +4,10 @@
  * filter, modes) lives here too, with the small functions that change it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DashboardSnapshot, FeedNotice } from '../core/dashboard/feed.js';
+import type { SupervisorFacts } from '../core/dashboard/fact-reader.js';
+import type { DashboardSnapshot } from '../core/dashboard/feed.js';
+import type { FeedNotice } from '../core/dashboard/task-view.js';
+import type { WaveProgress } from '../core/dashboard/task-facts.js';
 import type { TaskDetail, TaskKey, TaskView } from '../core/dashboard/task-view.js';
 import { GROUPINGS, visibleRows, type Grouping } from './rows.js';
 
@@ -25,6 +28,12 @@ export interface DashboardState {
   tasks: TaskView[];
   detail: TaskDetail | null;
   feedError: string | null;
+  /** The waves still to run, per repo. */
+  waves: Map<string, WaveProgress>;
+  /** Why a repo's waves could not be planned, per repo. */
+  planErrors: Map<string, string>;
+  /** The background supervisor, or null when none holds the lease. */
+  supervisor: SupervisorFacts | null;
   /** What the header names: the repo, or "all repos". */
   scope: string;
   /** `manager.max_parallel` from config. */
@@ -49,8 +58,11 @@ export function createDashboardStore(init: Partial<DashboardState> & Pick<Dashbo
     tasks: [],
     detail: null,
     feedError: null,
+    waves: new Map(),
+    planErrors: new Map(),
+    supervisor: null,
     selected: null,
-    grouping: 'state',
+    grouping: 'wave',
     filter: '',
     detailOpen: true,
     focus: 'list',
@@ -76,10 +88,17 @@ export function selectedTask(state: DashboardState): TaskView | undefined {
 export function applySnapshot(store: DashboardStore, snapshot: DashboardSnapshot): void {
   const state = store.getState();
   const notices = snapshot.notices;
-  const patch: Partial<DashboardState> = { tasks: snapshot.tasks, detail: snapshot.detail, feedError: snapshot.error };
+  const patch: Partial<DashboardState> = {
+    tasks: snapshot.tasks,
+    detail: snapshot.detail,
+    feedError: snapshot.error,
+    waves: snapshot.waves,
+    planErrors: snapshot.planErrors,
+    supervisor: snapshot.supervisor,
+  };
   if (notices.length) {
     const last = notices[notices.length - 1]!;
-    patch.status = { text: `${last.slug} is ${last.status}${last.reason ? `: ${last.reason}` : ''}${notices.length > 1 ? ` (and ${notices.length - 1} more)` : ''}`, tone: last.status === 'failed' ? 'bad' : 'warn' };
+    patch.status = { text: `${last.slug} ${last.text}${notices.length > 1 ? ` (and ${notices.length - 1} more)` : ''}`, tone: last.tone };
     patch.notices = [...state.notices, ...notices];
   }
   store.setState(patch);
@@ -104,12 +123,10 @@ export function moveSelection(store: DashboardStore, delta: number): void {
   if (shown[to]!.key !== state.selected) store.setState({ selected: shown[to]!.key, detailScroll: 0 });
 }
 
-/** Cycles the grouping (state → repo → flat → …; wave joins once the manager plans waves). */
+/** Cycles the grouping: wave → state → repo → flat → wave. */
 export function cycleGrouping(store: DashboardStore): void {
   const state = store.getState();
-  const hasWaves = state.tasks.some((t) => t.wave !== undefined);
-  const options = GROUPINGS.filter((g) => g !== 'wave' || hasWaves);
-  const next = options[(options.indexOf(state.grouping) + 1) % options.length]!;
+  const next = GROUPINGS[(GROUPINGS.indexOf(state.grouping) + 1) % GROUPINGS.length]!;
   store.setState({ grouping: next, status: { text: `grouped by ${next === 'flat' ? 'nothing' : next}`, tone: 'info' } });
 }
 

@@ -1,19 +1,20 @@
 /**
- * The dashboard's data (DESIGN §11): the registry, the run history and the worktrees' git status,
- * kept current by watching the data directory (tasks.json and the SQLite WAL — RELIABILITY rule 4:
- * the directory, not the file) and each worktree's git dir (index, HEAD — never whole worktrees,
- * GIT.md). Work is coalesced: however chatty the agents, subscribers hear at most
+ * The dashboard's data (DESIGN §11): the registry, the run history (RunFollower), the worktrees'
+ * git status (GitQueue), and waves, verdicts, merge checks and the supervisor (FactFollower), kept
+ * current by what FeedWatcher sees change. Work is coalesced: however chatty the agents, subscribers hear at most
  * `maxUpdatesPerSecond` snapshots a second. No React, no printing: the UI subscribes.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { existsSync } from 'node:fs';
 import { Registry } from '../registry/registry.js';
 import { openStateStore, type StateStore } from '../store/open.js';
-import type { RunRow } from '../store/types.js';
 import type { TaskStatus } from '../task.js';
-import { GIT_DIR_FILES, GitQueue, gitDirOf } from './git-queue.js';
-import { applyEvents, emptyView, taskKey, type RunSummary, type TaskDetail, type TaskKey, type TaskView } from './task-view.js';
+import type { SupervisorFacts } from './fact-reader.js';
+import { FactFollower } from './fact-follower.js';
+import { FeedWatcher } from './feed-watcher.js';
+import { GitQueue } from './git-queue.js';
+import { RunFollower } from './run-follower.js';
+import type { WaveProgress } from './task-facts.js';
+import { emptyView, taskKey, type FeedNotice, type TaskDetail, type TaskKey, type TaskView } from './task-view.js';
 
 /** ~15 updates a second at most (STYLE.md: a busy agent must not cause more). */
 export const DEFAULT_MAX_UPDATES_PER_SECOND = 15;
@@ -23,13 +24,7 @@ export const DEFAULT_SLOW_REFRESH_MS = 5000;
 /** States that call for the user: a notice and a bell. */
 export const NOTICE_STATUSES: ReadonlySet<TaskStatus> = new Set(['stuck', 'failed']);
 
-export interface FeedNotice {
-  key: TaskKey;
-  slug: string;
-  status: TaskStatus;
-  reason: string | null;
-  at: number;
-}
+export type { FeedNotice } from './task-view.js';
 
 export interface DashboardSnapshot {
   /** One view per task, in registry order; a view object is replaced only when it changed. */
@@ -40,6 +35,12 @@ export interface DashboardSnapshot {
   notices: FeedNotice[];
   /** Why the last refresh failed (a corrupt registry, …); the previous data stays. */
   error: string | null;
+  /** The waves still to run, per repo (the plan `manager plan` would print now). */
+  waves: Map<string, WaveProgress>;
+  /** Why a repo's plan could not be made (a dependency cycle), per repo. */
+  planErrors: Map<string, string>;
+  /** The background supervisor, or null when none holds the lease. */
+  supervisor: SupervisorFacts | null;
 }
 
 export interface DashboardFeedOptions {
@@ -52,14 +53,9 @@ export interface DashboardFeedOptions {
   slowRefreshMs?: number;
   /** Watch the files (default true); without it only `refresh()` updates. */
   watch?: boolean;
+  /** The manager's cap per wave (config `manager.max_parallel`), for planning the waves shown. */
+  maxParallel?: number;
 }
-
-function summaryOf(run: RunRow): RunSummary {
-  const { id, attempt, role, profile, phase, result, question, error, startedAt, endedAt } = run;
-  return { id, attempt, role, profile, phase, result, question, error, startedAt, endedAt };
-}
-
-const sameSummary = (a: RunSummary | null, b: RunSummary) => a !== null && (Object.keys(b) as (keyof RunSummary)[]).every((k) => a[k] === b[k]);
 
 export class DashboardFeed {
   private readonly registry: Registry;
@@ -68,13 +64,12 @@ export class DashboardFeed {
   private storeExisted = false;
   private views = new Map<TaskKey, TaskView>();
   private order: TaskKey[] = [];
-  private cursors = new Map<TaskKey, number>();
-  private following = new Map<number, TaskKey>();
-  private gitDirs = new Map<string, TaskKey>();
+  private readonly runs: RunFollower;
+  private readonly facts: FactFollower;
   private readonly git: GitQueue;
-  private watcher: FSWatcher | undefined;
+  private watcher: FeedWatcher | undefined;
   private listeners = new Set<(s: DashboardSnapshot) => void>();
-  private dirty = { registry: true, db: true };
+  private dirty = { registry: true, db: true, facts: true };
   private changed = true;
   private notices: FeedNotice[] = [];
   private error: string | null = null;
@@ -87,11 +82,21 @@ export class DashboardFeed {
   private lastWork = 0;
   private visible = true;
   private closed = false;
-  private last: DashboardSnapshot = { tasks: [], detail: null, notices: [], error: null };
+  private last: DashboardSnapshot = { tasks: [], detail: null, notices: [], error: null, waves: new Map(), planErrors: new Map(), supervisor: null };
 
   constructor(options: DashboardFeedOptions) {
-    this.options = { maxUpdatesPerSecond: DEFAULT_MAX_UPDATES_PER_SECOND, gitConcurrency: 2, slowRefreshMs: DEFAULT_SLOW_REFRESH_MS, watch: true, ...options };
+    this.options = { maxUpdatesPerSecond: DEFAULT_MAX_UPDATES_PER_SECOND, gitConcurrency: 2, slowRefreshMs: DEFAULT_SLOW_REFRESH_MS, watch: true, maxParallel: 4, ...options };
     this.registry = new Registry(options.registryFile);
+    const book = {
+      get: (key: TaskKey) => this.views.get(key),
+      has: (key: TaskKey) => this.views.has(key),
+      set: (key: TaskKey, view: TaskView) => {
+        this.views.set(key, view);
+        this.changed = true;
+      },
+    };
+    this.runs = new RunFollower(book);
+    this.facts = new FactFollower(book, this.options.maxParallel, (notice) => this.notices.push(notice));
     this.git = new GitQueue({
       concurrency: this.options.gitConcurrency,
       taskOf: (key) => this.views.get(key)?.task,
@@ -108,13 +113,12 @@ export class DashboardFeed {
   /** Loads everything once, then starts watching. Resolves when the first snapshot is out. */
   async start(): Promise<void> {
     if (this.options.watch) {
-      const dataDir = dirname(this.options.registryFile);
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const dirs = [...new Set([dataDir, dirname(this.options.stateDb)])];
-      this.watcher = watch(dirs, { ignoreInitial: true, depth: 0, persistent: true });
-      this.watcher.on('all', (_event, path) => this.onFileEvent(path));
-      this.watcher.on('error', () => undefined); // a vanished git dir: the registry change that follows says why
-      await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+      const mark = (what: 'registry' | 'db') => {
+        this.dirty[what] = true;
+        this.schedule();
+      };
+      this.watcher = new FeedWatcher(this.options, { registry: () => mark('registry'), database: () => mark('db'), gitDir: (key) => this.git.mark([key]) });
+      await this.watcher.start();
       this.slowTimer = setInterval(() => this.slowRefresh(), this.options.slowRefreshMs);
       this.slowTimer.unref();
     }
@@ -136,6 +140,7 @@ export class DashboardFeed {
   refresh(): void {
     this.dirty.registry = true;
     this.dirty.db = true;
+    this.dirty.facts = true;
     this.git.mark(this.order);
     this.schedule();
   }
@@ -164,24 +169,11 @@ export class DashboardFeed {
     this.store?.close();
   }
 
-  private onFileEvent(path: string): void {
-    const name = basename(path);
-    const dir = dirname(path);
-    const gitKey = this.gitDirs.get(dir);
-    if (gitKey) {
-      if (GIT_DIR_FILES.has(name)) this.git.mark([gitKey]);
-      return;
-    }
-    if (name === basename(this.options.registryFile) || name.startsWith(`${basename(this.options.registryFile)}.`)) {
-      if (!name.endsWith('.lock')) this.dirty.registry = true;
-    } else if (name.startsWith(basename(this.options.stateDb)) && !name.endsWith('-shm')) {
-      this.dirty.db = true;
-    } else return;
-    this.schedule();
-  }
-
   private slowRefresh(): void {
     if (!this.visible) return;
+    // A supervisor that died says nothing: its lease only goes stale, so look at it now and then.
+    this.dirty.db = true;
+    this.schedule();
     this.git.mark(this.order.filter((k) => {
       const view = this.views.get(k);
       return view?.task.status === 'running' && view.git?.source === 'worktree';
@@ -214,7 +206,12 @@ export class DashboardFeed {
       if (this.closed) return;
       if (this.dirty.db) {
         this.dirty.db = false;
-        this.followRuns();
+        if (this.store) this.runs.followRuns(this.store);
+        if (this.facts.load(this.order, this.dirty.facts)) this.changed = true;
+        this.dirty.facts = false;
+      } else if (this.dirty.facts) {
+        this.dirty.facts = false;
+        if (this.facts.load(this.order, true)) this.changed = true;
       }
       this.loadDetail();
       this.error = null;
@@ -228,7 +225,15 @@ export class DashboardFeed {
   private emit(): void {
     if (!this.changed && this.notices.length === 0) return;
     this.changed = false;
-    this.last = { tasks: this.order.map((k) => this.views.get(k)!), detail: this.detail, notices: this.notices, error: this.error };
+    this.last = {
+      tasks: this.order.map((k) => this.views.get(k)!),
+      detail: this.detail,
+      notices: this.notices,
+      error: this.error,
+      waves: this.facts.waves,
+      planErrors: this.facts.planErrors,
+      supervisor: this.facts.supervisor,
+    };
     this.notices = [];
     for (const listener of this.listeners) listener(this.last);
   }
@@ -239,8 +244,10 @@ export class DashboardFeed {
     this.store?.close();
     this.storeExisted = existsSync(this.options.stateDb);
     this.store = await openStateStore(this.options.stateDb, { readonly: true });
-    this.following.clear();
-    for (const key of this.order) this.loadRun(key);
+    this.facts.reset(this.storeExisted ? this.store : undefined);
+    this.dirty.facts = true;
+    this.runs.reset();
+    for (const key of this.order) this.runs.loadRun(this.store, key);
   }
 
   private async loadRegistry(): Promise<void> {
@@ -260,84 +267,23 @@ export class DashboardFeed {
       next.set(key, view);
       if (!old || old.task.worktree !== task.worktree || old.task.status !== task.status) {
         gitDirty.push(key);
-        if (task.worktree) await this.watchGitDir(key, task.worktree);
+        if (task.worktree) await this.watcher?.watchWorktree(key, task.worktree);
       }
       if (old && old.task.status !== task.status) {
         moved.push(key);
-        if (NOTICE_STATUSES.has(task.status)) this.notices.push({ key, slug: task.slug, status: task.status, reason: task.statusReason, at: Date.now() });
+        if (NOTICE_STATUSES.has(task.status)) {
+          this.notices.push({ key, slug: task.slug, text: `is ${task.status}${task.statusReason ? `: ${task.statusReason}` : ''}`, tone: task.status === 'failed' ? 'bad' : 'warn', at: Date.now() });
+        }
       }
     }
     if (next.size !== this.views.size || [...this.views.keys()].some((k) => !next.has(k))) this.changed = true;
-    for (const [dir, key] of this.gitDirs) {
-      if (!next.has(key)) {
-        this.gitDirs.delete(dir);
-        this.watcher?.unwatch(dir);
-      }
-    }
+    this.watcher?.keepOnly(new Set(next.keys()));
     const fresh = [...next.keys()].filter((k) => !this.views.has(k));
     this.views = next;
     this.order = tasks.map(taskKey);
-    for (const key of [...fresh, ...moved]) this.loadRun(key);
+    if (this.store) for (const key of [...fresh, ...moved]) this.runs.loadRun(this.store, key);
+    this.dirty.facts = true;
     this.git.mark(gitDirty);
-  }
-
-  private async watchGitDir(key: TaskKey, worktree: string): Promise<void> {
-    const dir = await gitDirOf(worktree);
-    if (!dir || this.gitDirs.get(dir) === key) return;
-    this.gitDirs.set(dir, key);
-    this.watcher?.add(dir);
-  }
-
-  /** Reads a task's latest run and, when it is a new run, its events from the start. */
-  private loadRun(key: TaskKey): void {
-    const view = this.views.get(key);
-    if (!view || !this.store) return;
-    const runs = this.store.runsOf(view.task.repo, view.task.slug);
-    const latest = runs[runs.length - 1];
-    if (!latest) return;
-    if (latest.id !== view.run?.id) {
-      const fresh: TaskView = { ...view, run: summaryOf(latest), todo: null, lastEvent: null, lastEventAt: null, tail: [] };
-      const rows = this.store.eventsOf(latest.id);
-      this.views.set(key, applyEvents(fresh, rows));
-      this.cursors.set(key, rows[rows.length - 1]?.id ?? 0);
-      this.changed = true;
-    } else this.updateRun(key, latest);
-    if (latest.endedAt === null) this.following.set(latest.id, key);
-  }
-
-  /** Applies a run's new fields and its events after the cursor. */
-  private updateRun(key: TaskKey, run: RunRow): void {
-    let view = this.views.get(key);
-    if (!view || !this.store) return;
-    const summary = summaryOf(run);
-    if (!sameSummary(view.run, summary)) view = { ...view, run: summary };
-    const rows = this.store.eventsOf(run.id, { afterId: this.cursors.get(key) ?? 0 });
-    if (rows.length) this.cursors.set(key, rows[rows.length - 1]!.id);
-    const next = applyEvents(view, rows);
-    if (next !== this.views.get(key)) {
-      this.views.set(key, next);
-      this.changed = true;
-    }
-  }
-
-  /** Follows the runs that have not ended: new runs, new events, runs that just ended. */
-  private followRuns(): void {
-    if (!this.store) return;
-    const active = this.store.activeRuns();
-    const ended = new Map(this.following);
-    this.following.clear();
-    for (const run of active) {
-      const key = taskKey(run);
-      if (!this.views.has(key)) continue;
-      ended.delete(run.id);
-      if (this.views.get(key)!.run?.id !== run.id) this.loadRun(key);
-      else this.updateRun(key, run);
-      this.following.set(run.id, key);
-    }
-    for (const [id, key] of ended) {
-      const run = this.store.run(id);
-      if (run && this.views.get(key)?.run?.id === id) this.updateRun(key, run);
-    }
   }
 
   private loadDetail(): void {

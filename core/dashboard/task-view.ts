@@ -7,6 +7,7 @@ import type { AgentEvent, TodoItem } from '../agents/events.js';
 import type { TaskGitStatus } from '../git/worktree-status.js';
 import type { EventRow, RunResult, TransitionRow } from '../store/types.js';
 import type { Task } from '../task.js';
+import type { TaskFacts } from './task-facts.js';
 
 /** A task's identity across repos: `<repo>\0<slug>`. */
 export type TaskKey = string;
@@ -53,8 +54,18 @@ export interface TaskView {
   /** The newest events worth a line (oldest first), at most {@link EVENT_TAIL}. */
   tail: EventLine[];
   git: TaskGitStatus | null;
-  /** The wave the manager planned it in, once a manager exists; undefined until then. */
-  wave?: number;
+  /** Its wave, verdict, merge check and radar conflicts ({} when none is known). */
+  facts: TaskFacts;
+}
+
+/** Something that calls for the user: a task stuck or failed, a conflict appeared, a verdict failed. */
+export interface FeedNotice {
+  key: TaskKey;
+  slug: string;
+  /** What happened, in a few words after the slug ("is stuck: …", "conflicts with b in src/x.ts"). */
+  text: string;
+  tone: 'warn' | 'bad';
+  at: number;
 }
 
 /** How many event lines each task keeps for the detail pane. */
@@ -68,7 +79,7 @@ export interface TaskDetail {
 
 /** A task's view before anything is known beyond its registry entry. */
 export function emptyView(task: Task): TaskView {
-  return { key: taskKey(task), task, run: null, todo: null, lastEvent: null, lastEventAt: null, tail: [], git: null };
+  return { key: taskKey(task), task, run: null, todo: null, lastEvent: null, lastEventAt: null, tail: [], git: null, facts: {} };
 }
 
 function toneOf(event: AgentEvent): EventLine['tone'] {

@@ -88,6 +88,11 @@ export class ValidationStore {
     return new ValidationStore(openDatabase(file, { readonly: options.readonly ?? false }), options.redact ?? makeRedactor());
   }
 
+  /** Reads and writes through a connection that is already open (closing it stays the opener's job). */
+  static over(db: SqliteDatabase, redact: Redactor = makeRedactor()): ValidationStore {
+    return new ValidationStore(db, redact);
+  }
+
   /** Stores one round; returns its id. */
   save(v: NewValidation): number {
     const insert = this.db.prepare(

@@ -18,6 +18,11 @@ export async function statusTuiCommand(ctx: Context, output: Output, options: St
   }
   const repo = options.allRepos ? undefined : await ctx.requireRepo();
   const { config } = await ctx.config();
+  // Runs left active by a dead supervisor or runner would show as running forever: settle them
+  // first (as `manager status` does), and say so in the status line rather than before the screen.
+  const reconciled: string[] = [];
+  const { reconcileOrphans } = await import('./manager.js');
+  await reconcileOrphans(ctx, { ...output, err: (line) => reconciled.push(line) });
   // React's development build is several times slower and larger; a CLI user never wants it.
   process.env.NODE_ENV ??= 'production';
   const { runDashboard } = await import('../../ui/run-dashboard.js');
@@ -30,5 +35,6 @@ export async function statusTuiCommand(ctx: Context, output: Output, options: St
     config,
     env: ctx.env,
     cli: [process.execPath, fileURLToPath(new URL('../bin.js', import.meta.url))],
+    ...(reconciled.length ? { initialStatus: reconciled.length === 1 ? reconciled[0]! : `${reconciled.length} runs left by a supervisor that is gone were marked interrupted (codex-agent manager status tells more)` } : {}),
   });
 }

@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CodexAgentError } from '../../core/errors.js';
-import { REPO_TASKS_DIR } from '../../core/paths.js';
 import { assertSlug, slugFromTitle, uniqueSlug } from '../../core/names.js';
 import { Registry } from '../../core/registry/registry.js';
-import { addTask } from '../../core/registry/task-ops.js';
 import { tasksOfRepo } from '../../core/registry/task-ref.js';
 import { editorTemplate, parseEditorStub, planWithAgent, stubMarkdown, type TaskProposal } from '../../core/tasks/planner.js';
 import { PRIORITIES, type Priority } from '../../core/task.js';
@@ -71,24 +69,14 @@ export async function taskAddInteractiveCommand(ctx: Context, output: Output, op
   }
 
   assertSlug(proposal.slug);
-  const stubRelative = `${REPO_TASKS_DIR}/${proposal.slug}.md`;
-  const stub = join(repo.root, stubRelative);
-  if (existsSync(stub)) {
-    throw new CodexAgentError('task-exists', `${stub} already exists; nothing was added.`, { hint: 'Choose another slug, or move that file away.' });
-  }
   const base = config.tasks.base || (await currentBranch(repo.root)) || 'main';
-  const now = new Date().toISOString();
-  const task = await registry.update((r) => {
-    const added = addTask(
-      r,
-      { repo: repo.root, title: proposal.title, slug: proposal.slug, goalFile: stubRelative, deps: proposal.deps, files: proposal.files, priority: proposal.priority, base, branchPattern: config.tasks.branch_pattern, knownAgents: Object.keys(config.agents) },
-      now,
-    );
-    // Written inside the update: if the task cannot be added, no stub is left behind.
-    mkdirSync(join(repo.root, REPO_TASKS_DIR), { recursive: true });
-    writeFileSync(stub, stubMarkdown(proposal), { flag: 'wx' });
-    return added;
-  });
+  const { addTaskWithStub, stubPathOf } = await import('../../core/tasks/stub-task.js');
+  const stubRelative = stubPathOf(proposal.slug);
+  const { task } = await addTaskWithStub(
+    registry,
+    { repo: repo.root, title: proposal.title, slug: proposal.slug, deps: proposal.deps, files: proposal.files, priority: proposal.priority, base, branchPattern: config.tasks.branch_pattern, knownAgents: Object.keys(config.agents) },
+    stubMarkdown(proposal),
+  );
   if (output.json) printJson(output, task);
   else output.out(`Added ${paint(output, 'bold', task.slug)} with its goal in ${stubRelative}.`);
   return 0;
