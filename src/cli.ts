@@ -243,7 +243,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("start a rebase of the task branch onto its base in its worktree and hand you a shell there")
     .argument('<task>', 'slug, or repo-name/slug')
     .option('--print', 'only print the commands')
-    .action(run(async () => (await import('./commands/merge-resolve.js')).mergeRebaseCommand));
+    .addHelpText('after', '\nExits 0 when the branch ends up containing its base, 1 when the rebase is unfinished or was given up.')
+    .action(run(async () => (await import('./commands/merge-rebase.js')).mergeRebaseCommand));
   task
     .command('complete')
     .description('merge the task into its base (fast-forward, merge commit or squash: [merge] strategy), remove its worktree, mark it done')

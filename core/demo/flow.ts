@@ -43,10 +43,16 @@ const POLL_MS = 300;
 /** A command of the demo failed in a way the demo cannot go on from. */
 export class DemoFailure extends Error {}
 
+/** The demo was told to stop (Ctrl-C, SIGTERM): its supervisor and agents are stopped. */
+export class DemoInterrupted extends DemoFailure {}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Runs the flow in `scratch`; `onEvent` gets every progress line. */
-export async function runDemo(scratch: Scratch, onEvent: (event: DemoEvent) => void): Promise<DemoSummary> {
+/**
+ * Runs the flow in `scratch`; `onEvent` gets every progress line. When `signal` aborts, the demo
+ * stops at the next command or poll with `DemoInterrupted`, after stopping the supervisor.
+ */
+export async function runDemo(scratch: Scratch, onEvent: (event: DemoEvent) => void, signal?: AbortSignal): Promise<DemoSummary> {
   const started = Date.now();
   const steps: DemoEvent[] = [];
   const note = (step: DemoEvent['step'], text: string) => {
@@ -54,8 +60,14 @@ export async function runDemo(scratch: Scratch, onEvent: (event: DemoEvent) => v
     steps.push(event);
     onEvent(event);
   };
+  const interrupted = () => {
+    if (signal?.aborted) throw new DemoInterrupted('interrupted');
+  };
   const cli = async (argv: string[], ok: (r: CliResult) => boolean = (r) => r.code === 0): Promise<CliResult> => {
+    interrupted();
     const result = await runCli(argv, scratch.repo, scratch.env);
+    // A Ctrl-C at the terminal reaches the command too: report the interruption, not its exit.
+    interrupted();
     if (!ok(result)) throw new DemoFailure(`codex-agent ${argv.join(' ')} exited with ${result.code}: ${(result.stderr || result.stdout).trim().slice(0, 2000)}`);
     return result;
   };
@@ -92,6 +104,7 @@ export async function runDemo(scratch: Scratch, onEvent: (event: DemoEvent) => v
           seen.set(t.slug, t.status);
         }
         await sleep(POLL_MS);
+        interrupted();
         if (Date.now() - started > DEMO_TIMEOUT_MS) throw new DemoFailure(`the demo did not finish within ${DEMO_TIMEOUT_MS / 1000} s`);
         rows = await tasks();
       }
@@ -110,7 +123,8 @@ export async function runDemo(scratch: Scratch, onEvent: (event: DemoEvent) => v
       for (const task of review) await finish(task.slug, cli, note);
     }
   } finally {
-    await runCli(['manager', 'stop'], scratch.repo, scratch.env);
+    // --now waits until the supervisor has exited, so the scratch folder can go right after.
+    await runCli(['manager', 'stop', '--now'], scratch.repo, scratch.env);
   }
   const tests = await runCommand(scratch.repo);
   note('done', `main: ${tests ? 'the tests pass' : 'the tests FAIL'} after merging ${DEMO_TASKS.length} tasks`);

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { ResolveEvent, ResolveResult } from '../../core/merge/resolve.js';
 import { makeRedactor, secretsFromEnv } from '../../core/redact.js';
 import { Registry } from '../../core/registry/registry.js';
 import { findTask } from '../../core/registry/task-ref.js';
 import { openStateStore } from '../../core/store/open.js';
-import { CodexAgentError } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
 import { abortOnSignals } from '../abort-on-signals.js';
@@ -61,28 +59,4 @@ function report(output: Output, r: ResolveResult): void {
     if (r.remaining.length) output.out(`  files left unresolved: ${r.remaining.join(', ')}`);
     output.out(`Try by hand: codex-agent merge resolve ${r.slug} --no-ai, or codex-agent merge rebase ${r.slug}`);
   }
-}
-
-/** `codex-agent merge rebase <task> [--print]` */
-export async function mergeRebaseCommand(ctx: Context, output: Output, ref: string, options: { print?: boolean }): Promise<number> {
-  const repo = ref.includes('/') ? undefined : await ctx.repo();
-  const task = findTask(await new Registry(ctx.paths.registry).read(), ref, repo?.root);
-  const { rebaseSteps, startRebase } = await import('../../core/merge/rebase.js');
-  if (!task.worktree) throw new CodexAgentError('usage', `${task.slug} has no worktree.`, { hint: `Create it with: codex-agent task worktree add ${task.slug}` });
-  if (options.print) {
-    output.out(rebaseSteps(task).join('\n'));
-    return 0;
-  }
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new CodexAgentError('usage', 'merge rebase hands you a shell, which needs a terminal.', { hint: `Run it in a terminal, or print the steps: codex-agent merge rebase ${task.slug} --print` });
-  }
-  const started = await startRebase(task);
-  output.out(started.done ? `Rebased ${task.branch} onto ${task.base} without conflicts.` : `The rebase stopped at conflicts in: ${started.conflicted.join(', ')}`);
-  output.out(`${rebaseSteps(task).slice(2).join('\n')}\nExit the shell when done.`);
-  const shell = ctx.env.SHELL || 'sh';
-  return new Promise((resolve) => {
-    const child = spawn(shell, [], { cwd: task.worktree!, stdio: 'inherit' });
-    child.on('close', () => resolve(0));
-    child.on('error', () => resolve(1));
-  });
 }
