@@ -8,8 +8,10 @@ function isPlainTaskList(args: readonly string[]): boolean {
   return args[0] === 'task' && (args[1] === 'list' || args[1] === 'ls') && args.slice(2).every((a) => FAST_FLAGS.has(a));
 }
 
-// A reader that goes away (`codex-agent task list | head`) is not an error.
+// A reader that goes away (`codex-agent task list | head`) is not an error. Commands that must
+// clean up when their terminal goes (the dashboard, the demo) listen themselves and are left to it.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount('error') > 1) return;
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });

@@ -77,6 +77,14 @@ describe('the dashboard shows waves, verdicts, conflicts and the supervisor', ()
     expect(d.frame()).toMatch(/error y\.txt:3 line is 130 characters long/);
     expect(d.frame()).toMatch(/✗ test fail/);
 
+    // e is stopped: the notice about it goes, and so do its old merge results (only active branches count).
+    const stopped = await sb.cli(['task', 'stop', 'e'], { cwd: repo });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    await eventually(() => /e +cancelled/.test(d.row('e')), d.frame);
+    await eventually(() => d.store.getState().status === null, d.frame);
+    expect(d.row('e')).not.toContain('⚡');
+    expect(d.frame()).not.toMatch(/✗ conflicts with main in y\.txt/);
+
     // A supervisor takes the lease (this process stands in for it), then lets it go.
     const supervisor = new SupervisorStore(d.paths.stateDb);
     try {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from '../core/registry/registry.js';
@@ -175,6 +175,23 @@ describe('status --tui in a real terminal (tmux)', () => {
     expect((await sb.json<{ status: string }>(['task', 'show', 'slow-one'], { cwd: repo })).status).toBe('ready');
     tmux('send-keys', '-t', 'dash', 'q');
     await waitFor((x) => x.includes('EXIT:0'), 'the exit');
+  });
+
+  it('ends quietly when its terminal goes away', async () => {
+    repo = sb.repo('app');
+    await readyTasks(5);
+    // The shell ignores SIGHUP, and so does the dashboard it starts: only the failing writes (EIO) tell it.
+    const script = join(sb.dir, 'gone.sh');
+    const exitFile = join(sb.dir, 'exit-code');
+    writeFileSync(script, `trap '' HUP\ncd '${repo}'\n'${process.execPath}' '${BIN}' status --tui 2>'${sb.dir}/stderr'\necho $? > '${exitFile}'\n`);
+    tmux('new-session', '-d', '-s', 'dash', '-x', String(COLUMNS), '-y', String(ROWS), 'sh', script);
+    await waitFor((x) => x.includes('task-05'), 'the dashboard');
+    tmux('kill-session', '-t', 'dash');
+    const end = Date.now() + 15_000;
+    while (Date.now() < end && !existsSync(exitFile)) await new Promise((r) => setTimeout(r, 50));
+    // Ended as a hung-up program ends (128 + SIGHUP), without an error or Node's abort at exit.
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('129');
+    expect(readFileSync(join(sb.dir, 'stderr'), 'utf8')).not.toMatch(/Error|EIO|Assertion|Abort/);
   });
 
   it('without a terminal it says it needs one and exits 2', async () => {

@@ -9,7 +9,7 @@
  */
 import { loadConfig } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
-import { taskKey, type TaskView } from '../core/dashboard/task-view.js';
+import { taskKey, type TaskKey, type TaskView } from '../core/dashboard/task-view.js';
 import { parseDuration } from '../core/duration.js';
 import { currentBranch } from '../core/git/repo.js';
 import { appPaths } from '../core/paths.js';
@@ -83,7 +83,7 @@ export function makeActions(ctx: ActionContext): DashboardActions {
   };
 
   /** `codex-agent <args>` in `repo`, detached; `finish` turns its exit code and last lines into the outcome. */
-  const detached = (id: string, repo: string, name: string, args: string[], doing: string, finish: (code: number | null, lines: string[]) => [string, Tone] | null) => {
+  const detached = (id: string, repo: string, name: string, args: string[], doing: string, finish: (code: number | null, lines: string[]) => [string, Tone] | null, about?: TaskKey) => {
     if (!claim(id, doing)) return;
     try {
       const log = runDetached({
@@ -92,7 +92,7 @@ export function makeActions(ctx: ActionContext): DashboardActions {
         onExit: (code, lines) => {
           underWay.delete(id);
           const outcome = finish(code, lines);
-          if (outcome) setStatus(store, ...outcome);
+          if (outcome) setStatus(store, ...outcome, about);
           ctx.refresh();
         },
         onError: (err) => {
@@ -108,14 +108,14 @@ export function makeActions(ctx: ActionContext): DashboardActions {
   };
 
   /** A core function run in-process with the state store open; its outcome goes to the status line. */
-  const inProcess = (id: string, doing: string, failed: string, work: (db: StateStore) => Promise<[string, Tone]>) => {
+  const inProcess = (id: string, doing: string, failed: string, work: (db: StateStore) => Promise<[string, Tone]>, about?: TaskKey) => {
     if (!claim(id, doing)) return;
     setStatus(store, doing, 'busy');
     void (async () => {
       const db = await openStateStore(ctx.stateDb, { redact: makeRedactor({ secrets: secretsFromEnv(ctx.env) }) });
       try {
         const [text, tone] = await work(db);
-        setStatus(store, text, tone);
+        setStatus(store, text, tone, about);
       } finally {
         db.close();
       }
@@ -163,7 +163,7 @@ export function makeActions(ctx: ActionContext): DashboardActions {
         const status = /^The task is (\w+)\.$/.exec(lines.at(-1) ?? '')?.[1];
         if ((code === 0 || code === 1) && verdict.startsWith('Verdict for ')) return [`${verdict}${status ? ` → ${slug} is ${status}` : ''}`, code === 0 ? 'ok' : 'bad'];
         return [`${slug}: ${exited('task validate', code, outcomeLine(lines))}`, 'bad'];
-      });
+      }, view.key);
     },
     resolve(view) {
       const slug = view.task.slug;
@@ -190,7 +190,7 @@ export function makeActions(ctx: ActionContext): DashboardActions {
         const r = await checkTask(await current(view), { store: db });
         if (r.clean) return [`${slug}: ${r.branch} merges cleanly into ${r.base}`, 'ok'];
         return [`${slug}: ${r.branch} conflicts with ${r.base} in ${listed(r.conflicts.map((c) => c.path))} — r resolves`, 'bad'];
-      });
+      }, view.key);
     },
     complete(view) {
       const slug = view.task.slug;

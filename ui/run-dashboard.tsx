@@ -15,6 +15,8 @@ import { applySnapshot, createDashboardStore, type DashboardStore } from './stor
 const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
 const LEAVE_ALT_SCREEN = '\u001B[?1049l';
 const BELL = '\u0007';
+/** What runDashboard returns when its terminal went away (128 + SIGHUP, as a shell reports it). */
+export const TERMINAL_GONE = 129;
 /** A calm screen needs no more; the feed sends ≤ 15 updates a second anyway. */
 export const MAX_FPS = 20;
 
@@ -123,14 +125,21 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   });
   // Ctrl-C quits like q; SIGTERM too. Agents run in their own process groups and keep running.
   const onSignal = () => finish(130);
+  const onHangUp = () => finish(TERMINAL_GONE);
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGHUP', onHangUp);
+  // A terminal that closed under us (EIO, EPIPE): stop drawing; the last writes fail quietly.
+  const onOutputError = () => finish(TERMINAL_GONE);
+  stdout.on('error', onOutputError);
+  stdin.on('error', onOutputError);
+  stdin.on('end', onOutputError);
   mount();
   try {
     return await finished;
   } finally {
     process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    process.off('SIGHUP', onHangUp);
+    stdin.off('end', onOutputError);
     await unmount();
     await feed.close();
     stdin.pause();

@@ -22,7 +22,14 @@ export type Tone = 'info' | 'busy' | 'ok' | 'bad' | 'warn';
 export interface StatusLine {
   text: string;
   tone: Tone;
+  /** A notice about a task in a state: it goes once the task has moved on. */
+  about?: { key: TaskKey; status: string };
+  /** An action's outcome about this task: notices about the same task, which it caused, do not talk over it at once. */
+  holds?: { key: TaskKey; since: number };
 }
+
+/** How long an action's outcome stays in the status line before a notice may replace it. */
+export const OUTCOME_HOLD_MS = 3000;
 
 export interface DashboardState {
   tasks: TaskView[];
@@ -98,8 +105,17 @@ export function applySnapshot(store: DashboardStore, snapshot: DashboardSnapshot
   };
   if (notices.length) {
     const last = notices[notices.length - 1]!;
-    patch.status = { text: `${last.slug} ${last.text}${notices.length > 1 ? ` (and ${notices.length - 1} more)` : ''}`, tone: last.tone };
+    const status = snapshot.tasks.find((t) => t.key === last.key)?.task.status;
+    // The outcome of the user's own action (`m` found a conflict) is fresher news than the notice it caused.
+    const hold = state.status?.holds;
+    const held = hold !== undefined && Date.now() - hold.since < OUTCOME_HOLD_MS && notices.every((n) => n.key === hold.key);
+    if (!held) patch.status = { text: `${last.slug} ${last.text}${notices.length > 1 ? ` (and ${notices.length - 1} more)` : ''}`, tone: last.tone, ...(status ? { about: { key: last.key, status } } : {}) };
     patch.notices = [...state.notices, ...notices];
+  } else if (state.status?.about) {
+    // "x is stuck: …" is wrong once x is answered; the bell has rung, the notice has done its work.
+    const { key, status } = state.status.about;
+    const now = snapshot.tasks.find((t) => t.key === key)?.task.status;
+    if (now !== status) patch.status = null;
   }
   store.setState(patch);
   ensureSelection(store);
@@ -130,6 +146,7 @@ export function cycleGrouping(store: DashboardStore): void {
   store.setState({ grouping: next, status: { text: `grouped by ${next === 'flat' ? 'nothing' : next}`, tone: 'info' } });
 }
 
-export function setStatus(store: DashboardStore, text: string, tone: Tone = 'info'): void {
-  store.setState({ status: { text, tone } });
+/** Says `text` in the status line; `about`: the outcome of an action on this task (see {@link StatusLine.holds}). */
+export function setStatus(store: DashboardStore, text: string, tone: Tone = 'info', about?: TaskKey): void {
+  store.setState({ status: { text, tone, ...(about ? { holds: { key: about, since: Date.now() } } : {}) } });
 }

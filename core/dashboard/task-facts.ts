@@ -5,6 +5,7 @@
  */
 import type { MergeCheckStore } from '../merge/merge-check-store.js';
 import { planWaves, type PlanTask } from '../plan/waves.js';
+import { OPEN_STATUSES } from '../task-state.js';
 import type { Task } from '../task.js';
 import type { StoredValidation, ValidationStore } from '../validate/validation-store.js';
 import type { Finding } from '../validate/verdict.js';
@@ -101,8 +102,10 @@ export function readRepoFacts(repo: string, tasks: readonly Task[], maxParallel:
 
   const pairs = sources.mergeChecks ? tolerant(() => sources.mergeChecks!.pairs(repo), []) : [];
   const conflicting: [string, string][] = [];
+  // A finished task's old checks say nothing any more (the radar only pairs active branches).
+  const active = new Set(tasks.filter((t) => OPEN_STATUSES.has(t.status)).map((t) => t.slug));
   for (const p of pairs) {
-    if (!p.check) continue;
+    if (!p.check || !active.has(p.left) || (p.right !== null && !active.has(p.right))) continue;
     const files = p.check.conflicts.map((c) => c.path);
     if (p.right === null) {
       of(p.left).mergeCheck = { clean: p.check.clean, files, commit: p.leftCommit, at: p.check.checkedAt };

@@ -3,6 +3,16 @@ import { repoNameOf } from '../../core/task.js';
 import type { Context } from '../context.js';
 import type { Output } from '../output.js';
 
+/**
+ * Ends the process the way a program whose terminal hung up ends. A normal exit would make Node 20
+ * restore the lost terminal's settings and abort when that fails (nodejs/node#51519, fixed in later
+ * Node releases by nodejs/node#58200); everything is closed by now, so nothing is lost.
+ */
+function endAsHungUp(): void {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
+
 interface StatusTuiOptions {
   allRepos?: boolean;
 }
@@ -25,8 +35,8 @@ export async function statusTuiCommand(ctx: Context, output: Output, options: St
   await reconcileOrphans(ctx, { ...output, err: (line) => reconciled.push(line) });
   // React's development build is several times slower and larger; a CLI user never wants it.
   process.env.NODE_ENV ??= 'production';
-  const { runDashboard } = await import('../../ui/run-dashboard.js');
-  return runDashboard({
+  const { runDashboard, TERMINAL_GONE } = await import('../../ui/run-dashboard.js');
+  const code = await runDashboard({
     repoRoot: repo?.root,
     scope: repo ? repoNameOf(repo.root) : 'all repos',
     registryFile: ctx.paths.registry,
@@ -37,4 +47,6 @@ export async function statusTuiCommand(ctx: Context, output: Output, options: St
     cli: [process.execPath, fileURLToPath(new URL('../bin.js', import.meta.url))],
     ...(reconciled.length ? { initialStatus: reconciled.length === 1 ? reconciled[0]! : `${reconciled.length} runs left by a supervisor that is gone were marked interrupted (codex-agent manager status tells more)` } : {}),
   });
+  if (code === TERMINAL_GONE) endAsHungUp();
+  return code;
 }
