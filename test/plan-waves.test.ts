@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodexAgentError } from '../core/errors.js';
 import { globsOverlap, scopesOverlap } from '../core/plan/scope-overlap.js';
+import { RankSet } from '../core/plan/rank-set.js';
 import { planWaves, type PlanTask } from '../core/plan/waves.js';
 
 const t = (slug: string, deps: string[] = [], extra: Partial<PlanTask> = {}): PlanTask => ({ slug, deps, priority: 'normal', files: [], status: deps.length ? 'todo' : 'ready', ...extra });
@@ -130,5 +131,35 @@ describe('file scope overlap', () => {
   it('names the first pair of globs that overlap; an empty scope overlaps nothing', () => {
     expect(scopesOverlap(['docs/**', 'src/a.ts'], ['src/*.ts'])).toEqual({ a: 'src/a.ts', b: 'src/*.ts' });
     expect(scopesOverlap([], ['**'])).toBeUndefined();
+  });
+});
+
+describe('RankSet (the ready queue)', () => {
+  it('always yields the lowest rank, across words and summary words, as ranks come and go', () => {
+    const capacity = 70_000; // more than one summary word (32 × 32 ranks each)
+    const set = new RankSet(capacity);
+    const model = new Set<number>();
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
+    for (let step = 0; step < 20_000; step++) {
+      if (model.size > 0 && next(3) === 0) {
+        const lowest = Math.min(...model);
+        expect(set.pop()).toBe(lowest);
+        model.delete(lowest);
+      } else {
+        // Mostly near the top of the range, sometimes far below what was popped last.
+        const rank = next(4) === 0 ? next(64) : capacity - 1 - next(5000);
+        if (model.has(rank)) continue;
+        set.push(rank);
+        model.add(rank);
+      }
+      expect(set.size).toBe(model.size);
+    }
+    const rest = [...model].sort((a, b) => a - b);
+    expect(Array.from({ length: rest.length }, () => set.pop())).toEqual(rest);
+    expect(set.size).toBe(0);
+    // Bit 31 of a word and rank 0 behave like any other.
+    for (const rank of [31, 0, 63, 32]) set.push(rank);
+    expect([set.pop(), set.pop(), set.pop(), set.pop()]).toEqual([0, 31, 32, 63]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Registry } from '../registry/registry.js';
 import { sleep } from '../runs/backoff.js';
+import { canResume } from '../runs/run-policy.js';
 import { isGroupAlive, signalGroup, signalGroupIfSame } from '../runs/proc.js';
 import { isOwnerAlive } from '../runs/stop.js';
 import { transitionTask } from '../runs/task-transition.js';
@@ -15,6 +16,8 @@ export interface ReconciledRun {
   killedGroup: number | null;
   /** Where the task went: ready (retried by the next launch) or failed (out of retries). */
   task: TaskStatus | null;
+  /** The agent session the retry continues (run-policy `sessionToResume`), when the run recorded one its agent can resume. */
+  resumable: string | null;
 }
 
 export interface ReconcileOptions {
@@ -30,8 +33,10 @@ export interface ReconcileOptions {
  * when the leader's pid and start time both match what was stored (a reused pid is never
  * signalled); the run is marked `interrupted`; the task, if still running, goes back to `ready`
  * (reason "interrupted") to be launched again — or to `failed` when its interrupted runs exceed the
- * retry budget. The relaunch starts a fresh session: resuming the dead agent's session is left to
- * a later change. Runs of live owners (another supervisor, a foreground `task run`) are left alone.
+ * retry budget. The supervisor's relaunch continues the dead agent's session when the run recorded
+ * one and its agent can resume (Codex by thread id, Claude with --resume; see run-policy
+ * `sessionToResume`), else it starts afresh. Runs of live owners (another supervisor, a foreground
+ * `task run`) are left alone.
  */
 export async function reconcileRuns(registry: Registry, store: StateStore, options: ReconcileOptions): Promise<ReconciledRun[]> {
   const orphans = store.activeRuns().filter((r) => !isOwnerAlive(r.owner));
@@ -60,7 +65,8 @@ export async function reconcileRuns(registry: Registry, store: StateStore, optio
         to = null; // someone else moved it meanwhile
       }
     }
-    results.push({ runId: run.id, repo: run.repo, slug: run.slug, killedGroup: killed.get(run.id) ?? null, task: to });
+    const resumable = to === 'ready' && run.role === 'worker' && run.sessionId !== null && canResume(run.kind) ? run.sessionId : null;
+    results.push({ runId: run.id, repo: run.repo, slug: run.slug, killedGroup: killed.get(run.id) ?? null, task: to, resumable });
   }
   return results;
 }

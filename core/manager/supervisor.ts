@@ -6,9 +6,11 @@ import type { Registry } from '../registry/registry.js';
 import { sleep } from '../runs/backoff.js';
 import { processStartTime } from '../runs/proc.js';
 import type { RunnerEvent } from '../runs/runner-events.js';
+import { profileChain, sessionToResume, type SessionToResume } from '../runs/run-policy.js';
 import { runTask } from '../runs/runner.js';
 import { ownerId } from '../runs/stop.js';
 import type { StateStore } from '../store/state-store.js';
+import type { Task } from '../task.js';
 import { pickLaunchable, waitsOnReview, type StartAfter } from './launchable.js';
 import { reconcileRuns } from './reconcile-runs.js';
 import type { LaunchPayload, SupervisorStore } from './supervisor-store.js';
@@ -87,7 +89,7 @@ export async function supervise(o: SupervisorOptions): Promise<SupervisorExit> {
       graceMs: RECONCILE_GRACE_MS,
       retriesOf: (repo, slug) => known.find((t) => t.repo === repo && t.slug === slug)?.retries ?? DEFAULT_RETRIES,
     });
-    for (const r of reconciled) o.log(`reconciled run ${r.runId} of ${r.slug}: interrupted${r.killedGroup ? `, killed group ${r.killedGroup}` : ''}${r.task ? `, task ${r.task}` : ''}`);
+    for (const r of reconciled) o.log(`reconciled run ${r.runId} of ${r.slug}: interrupted${r.killedGroup ? `, killed group ${r.killedGroup}` : ''}${r.task ? `, task ${r.task}` : ''}${r.resumable ? `, session ${r.resumable} to resume` : ''}`);
 
     let lastBeat = 0;
     for (;;) {
@@ -132,10 +134,11 @@ export async function supervise(o: SupervisorOptions): Promise<SupervisorExit> {
           const controller = new AbortController();
           running.set(key(repo, task.slug), { repo, files: task.files, controller });
           job.started.push(task.slug);
-          o.log(`start ${task.slug}${early ? ' (dependencies in review)' : ''}`);
+          const resume = early ? undefined : interruptedSession(o.store, task, job.config);
+          o.log(`start ${task.slug}${early ? ' (dependencies in review)' : ''}${resume ? ` (resuming agent session ${resume.sessionId})` : ''}`);
           void runTask({
             ref: task.slug, repoRoot: repo, config: job.config, paths: o.paths, env: o.env, registry: o.registry, store: o.store, redact: o.redact,
-            signal: controller.signal, startEarly: early, onEvent: (event) => logEvent(o.log, event),
+            signal: controller.signal, startEarly: early, resume, onEvent: (event) => logEvent(o.log, event),
           })
             .then((result) => {
               job.finished[task.slug] = result.status;
@@ -171,8 +174,21 @@ export async function supervise(o: SupervisorOptions): Promise<SupervisorExit> {
   return exit;
 }
 
+/**
+ * The agent session a task's run should continue: that of its interrupted last run, when the
+ * adapter can resume it (run-policy `sessionToResume`). A profile error is left to the runner,
+ * which reports it on the task.
+ */
+function interruptedSession(store: StateStore, task: Task, config: Config): SessionToResume | undefined {
+  try {
+    return sessionToResume(store.runsOf(task.repo, task.slug), profileChain(task, config));
+  } catch {
+    return undefined;
+  }
+}
+
 function logEvent(log: (line: string) => void, event: RunnerEvent): void {
   if (event.type === 'transition') log(`${event.slug}: ${event.from} → ${event.to} (${event.reason})`);
-  else if (event.type === 'attempt') log(`${event.slug}: attempt ${event.attempt} with ${event.profile} (run ${event.runId})`);
+  else if (event.type === 'attempt') log(`${event.slug}: attempt ${event.attempt} with ${event.profile} (run ${event.runId}${event.resume ? ', resuming its session' : ''})`);
   else if (event.type === 'retry') log(`${event.slug}: retry ${event.attempt} in ${event.delayMs} ms: ${event.reason}`);
 }

@@ -17,24 +17,23 @@ import picomatch from 'picomatch';
  * An empty scope means "unknown" and overlaps nothing: tasks without `files` are never split.
  */
 export function scopesOverlap(a: readonly string[], b: readonly string[]): { a: string; b: string } | undefined {
-  return compiledScopesOverlap(compileScope(a), compileScope(b));
-}
-
-/** A file scope prepared once for many overlap tests (see {@link compiledScopesOverlap}). */
-export type CompiledScope = readonly GlobInfo[];
-
-export function compileScope(globs: readonly string[]): CompiledScope {
-  return globs.map(infoOf);
-}
-
-/** {@link scopesOverlap} on scopes prepared with {@link compileScope}; the original globs are named. */
-export function compiledScopesOverlap(a: CompiledScope, b: CompiledScope): { a: string; b: string } | undefined {
-  for (const x of a) {
-    for (const y of b) {
-      if (pairOverlaps(x, y)) return { a: x.raw, b: y.raw };
-    }
-  }
+  const x = a.map(compileGlob);
+  const y = b.map(compileGlob);
+  for (const gx of x) for (const gy of y) if (compiledGlobsOverlap(gx, gy)) return { a: gx.raw, b: gy.raw };
   return undefined;
+}
+
+/** A glob prepared once for many overlap tests (see {@link compiledGlobsOverlap}). */
+export type CompiledGlob = Readonly<GlobInfo>;
+
+/** Prepares `raw` (as a task gives it) for overlap tests; the same glob is prepared once. */
+export function compileGlob(raw: string): CompiledGlob {
+  return infoOf(raw);
+}
+
+/** {@link globsOverlap} on globs prepared with {@link compileGlob}. */
+export function compiledGlobsOverlap(a: CompiledGlob, b: CompiledGlob): boolean {
+  return pairOverlaps(a, b);
 }
 
 interface GlobInfo {
@@ -47,6 +46,8 @@ interface GlobInfo {
   literal: boolean;
   /** The static prefix, as path segments. */
   base: string[];
+  /** The same, each segment followed by `/`: prefixes nest when one key starts with the other. */
+  baseKey: string;
   segments: number;
   globstar: boolean;
   /** For a last segment `*<suffix>` with no other glob characters: the suffix. */
@@ -87,6 +88,7 @@ function infoOf(raw: string): GlobInfo {
     glob,
     literal: !scan.isGlob,
     base: scan.base ? scan.base.split('/') : [],
+    baseKey: scan.base ? `${scan.base}/` : '',
     segments: parts.length,
     globstar: glob.includes('**'),
     suffix: suffixMatch ? suffixMatch[1] : undefined,
@@ -97,19 +99,16 @@ function infoOf(raw: string): GlobInfo {
   return info;
 }
 
-/** `a` is `b` or one of its ancestor directories, segment by segment. */
-function isPrefix(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length > b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Whether the globs `x` and `y` may match a common path (see {@link scopesOverlap}). */
 export function globsOverlap(x: string, y: string): boolean {
   return pairOverlaps(infoOf(x), infoOf(y));
 }
 
 function pairOverlaps(a: GlobInfo, b: GlobInfo): boolean {
+  // The cheap rules first, uncached: most pairs are settled by their prefixes alone.
+  if (!a.baseKey.startsWith(b.baseKey) && !b.baseKey.startsWith(a.baseKey)) return false;
+  if (a.literal === b.literal) return decide(a, b);
+  // A literal against a glob may need the glob's matcher: worth a cache.
   const key = a.id < b.id ? a.id * ID_SPACE + b.id : b.id * ID_SPACE + a.id;
   const known = pairCache.get(key);
   if (known !== undefined) return known;
@@ -119,12 +118,12 @@ function pairOverlaps(a: GlobInfo, b: GlobInfo): boolean {
   return result;
 }
 
+/** The rules after the first, for globs whose static prefixes nest. */
 function decide(a: GlobInfo, b: GlobInfo): boolean {
-  if (!isPrefix(a.base, b.base) && !isPrefix(b.base, a.base)) return false;
   if (a.literal && b.literal) return true; // nested literals: one contains (or is) the other
   if (a.literal || b.literal) {
     const [lit, glob] = a.literal ? [a, b] : [b, a];
-    if (isPrefix(lit.base, glob.base)) return true; // the glob lies inside the literal directory
+    if (glob.baseKey.startsWith(lit.baseKey)) return true; // the glob lies inside the literal directory
     if (glob.match(lit.glob)) return true;
     // A literal whose last segment has a dot is taken for a file: a `*<suffix>` glob that does not
     // match its name cannot match it. Otherwise it may be a directory the glob reaches into.

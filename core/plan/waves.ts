@@ -1,12 +1,12 @@
 import { CodexAgentError } from '../errors.js';
 import { findCycle, formatCycle } from '../registry/graph.js';
 import { OPEN_STATUSES } from '../task-state.js';
-import { PRIORITIES, type Task, type TaskStatus } from '../task.js';
-import { RankHeap } from './rank-heap.js';
-import { compiledScopesOverlap, compileScope, type CompiledScope } from './scope-overlap.js';
+import type { TaskStatus } from '../task.js';
+import { blockedTasks, rankedGraph, type BlockedTask, type PlanTask, type RankedGraph } from './plan-graph.js';
+import { RankSet } from './rank-set.js';
+import { compiledGlobsOverlap } from './scope-overlap.js';
 
-/** What planning needs of a task. */
-export type PlanTask = Pick<Task, 'slug' | 'deps' | 'priority' | 'files' | 'status'>;
+export type { BlockedTask, PlanTask };
 
 /** Pairs of tasks whose branches already conflict (fed by the merge checks; none by default). */
 export type BranchConflicts = (slugs: readonly string[]) => Iterable<readonly [string, string]>;
@@ -24,13 +24,6 @@ export interface PlannedTask {
   /** 1-based. */
   wave: number;
   /** "no open dependencies", "waiting for a, b", "split from x because both touch src/**", "capped by max_parallel (4)". */
-  reason: string;
-}
-
-/** An open task that cannot be planned: a dependency failed or was cancelled. */
-export interface BlockedTask {
-  slug: string;
-  status: TaskStatus;
   reason: string;
 }
 
@@ -68,62 +61,60 @@ export function planWaves(allTasks: readonly PlanTask[], options: PlanOptions): 
     else if (!SATISFIED.has(t.status)) dead.set(t.slug, t.status);
   }
   const blocked = dead.size ? blockedTasks(open, dead) : new Map<string, BlockedTask>();
-
-  // Rank: priority (highest first), then slug — the order of the whole plan.
-  const buckets: PlanTask[][] = PRIORITIES.map(() => []);
-  for (const t of open) if (!blocked.has(t.slug)) buckets[PRIORITIES.indexOf(t.priority)]!.push(t);
-  const tasks = buckets.reverse().flatMap((bucket) => bucket.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)));
-  const index = new Map(tasks.map((t, i) => [t.slug, i]));
+  const graph = rankedGraph(open, blocked);
+  const { tasks, slugs, dependentStart, dependents } = graph;
   const n = tasks.length;
   const pending = new Int32Array(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; i < n; i++) {
-    for (const dep of tasks[i]!.deps) {
-      const d = index.get(dep);
-      if (d === undefined) continue; // done, merged or unknown: satisfied
-      pending[i]!++;
-      dependents[d]!.push(i);
-    }
-  }
-  const scopes: (CompiledScope | undefined)[] = new Array(n);
-  const conflicts = conflictMap(options.branchConflicts, tasks.map((t) => t.slug), index);
+  for (let i = 0; i < n; i++) pending[i] = graph.depStart[i + 1]! - graph.depStart[i]!;
+  const conflicts = conflictMap(options.branchConflicts, slugs, graph.index);
 
-  const waveOf = new Int32Array(n).fill(0);
-  const eligibleAt = new Int32Array(n).fill(1);
-  const split = new Map<number, { wave: number; reason: string }>();
-  const heap = new RankHeap(n);
-  for (let i = 0; i < n; i++) if (pending[i] === 0) heap.push(i);
+  const placement: Placement = {
+    waveOf: new Int32Array(n),
+    eligibleAt: new Int32Array(n).fill(1),
+    splitWave: new Int32Array(n),
+    splitReason: new Map(),
+    capped: `capped by max_parallel (${maxParallel})`,
+  };
+  const { waveOf, eligibleAt } = placement;
+  const ready = new RankSet(n);
+  for (let i = 0; i < n; i++) if (pending[i] === 0) ready.push(i);
 
   const waves: Wave[] = [];
   const planned: PlannedTask[] = [];
+  const members: number[] = [];
+  const deferred: number[] = [];
   let placed = 0;
-  while (heap.size > 0) {
+  while (ready.size > 0) {
     const number = waves.length + 1;
-    const members: number[] = [];
-    const deferred: number[] = [];
-    while (members.length < maxParallel && heap.size > 0) {
-      const i = heap.pop();
-      const clash = clashWith(i, members, tasks, scopes, conflicts);
+    members.length = 0;
+    deferred.length = 0;
+    while (members.length < maxParallel && ready.size > 0) {
+      const i = ready.pop();
+      const clash = clashWith(i, members, graph, conflicts);
       if (clash) {
-        split.set(i, { wave: number, reason: clash });
+        placement.splitWave[i] = number;
+        placement.splitReason.set(i, clash);
         deferred.push(i);
       } else members.push(i);
     }
-    for (const i of deferred) heap.push(i);
+    for (const i of deferred) ready.push(i);
+    const waveSlugs: string[] = [];
     for (const i of members) {
       waveOf[i] = number;
-      planned.push({ slug: tasks[i]!.slug, status: tasks[i]!.status, wave: number, reason: reasonFor(i, number, tasks, index, waveOf, eligibleAt, split, maxParallel) });
+      waveSlugs.push(slugs[i]!);
+      planned.push({ slug: slugs[i]!, status: graph.statuses[i]!, wave: number, reason: reasonFor(i, number, graph, placement) });
     }
     for (const i of members) {
-      for (const d of dependents[i]!) {
+      for (let k = dependentStart[i]!; k < dependentStart[i + 1]!; k++) {
+        const d = dependents[k]!;
         if (--pending[d]! === 0) {
           eligibleAt[d] = number + 1;
-          heap.push(d);
+          ready.push(d);
         }
       }
     }
     placed += members.length;
-    waves.push({ number, slugs: members.map((i) => tasks[i]!.slug) });
+    waves.push({ number, slugs: waveSlugs });
   }
 
   if (placed < n) {
@@ -137,42 +128,42 @@ export function planWaves(allTasks: readonly PlanTask[], options: PlanOptions): 
   return { maxParallel, waves, tasks: planned, blocked: blockedList };
 }
 
-function reasonFor(
-  i: number,
-  wave: number,
-  tasks: readonly PlanTask[],
-  index: ReadonlyMap<string, number>,
-  waveOf: Int32Array,
-  eligibleAt: Int32Array,
-  split: ReadonlyMap<number, { wave: number; reason: string }>,
-  maxParallel: number,
-): string {
-  const lastSplit = split.get(i);
-  if (lastSplit && lastSplit.wave === wave - 1) return lastSplit.reason;
-  if (wave > eligibleAt[i]!) return `capped by max_parallel (${maxParallel})`;
-  const waitingFor = tasks[i]!.deps.filter((d) => {
-    const j = index.get(d);
-    return j !== undefined && waveOf[j] === wave - 1;
-  });
-  return waitingFor.length ? `waiting for ${waitingFor.join(', ')}` : 'no open dependencies';
+/** Where the planner has put each task so far (by rank), and why tasks were split off. */
+interface Placement {
+  /** 1-based wave, 0 while unplaced. */
+  waveOf: Int32Array;
+  /** The first wave all of a task's dependencies allow. */
+  eligibleAt: Int32Array;
+  /** The last wave a task was split from (0: never), and why. */
+  splitWave: Int32Array;
+  splitReason: Map<number, string>;
+  capped: string;
+}
+
+function reasonFor(i: number, wave: number, graph: RankedGraph, placement: Placement): string {
+  if (wave > 1 && placement.splitWave[i] === wave - 1) return placement.splitReason.get(i)!;
+  if (wave > placement.eligibleAt[i]!) return placement.capped;
+  let waitingFor = '';
+  for (let k = graph.depStart[i]!; k < graph.depStart[i + 1]!; k++) {
+    const j = graph.deps[k]!;
+    if (placement.waveOf[j] === wave - 1) waitingFor = waitingFor ? `${waitingFor}, ${graph.slugs[j]!}` : graph.slugs[j]!;
+  }
+  return waitingFor ? `waiting for ${waitingFor}` : 'no open dependencies';
 }
 
 /** Why task `i` cannot join the tasks already in the wave, or undefined. */
-function clashWith(
-  i: number,
-  members: readonly number[],
-  tasks: readonly PlanTask[],
-  scopes: (CompiledScope | undefined)[],
-  conflicts: ReadonlyMap<number, ReadonlySet<number>>,
-): string | undefined {
-  const task = tasks[i]!;
+function clashWith(i: number, members: readonly number[], graph: RankedGraph, conflicts: ReadonlyMap<number, ReadonlySet<number>>): string | undefined {
+  const { scopeStart, scopeGlobs } = graph;
+  const from = scopeStart[i]!;
+  const to = scopeStart[i + 1]!;
   for (const m of members) {
-    if (conflicts.size && conflicts.get(i)?.has(m)) return `split from ${tasks[m]!.slug} because their branches conflict`;
-    if (task.files.length === 0 || tasks[m]!.files.length === 0) continue;
-    const overlap = compiledScopesOverlap((scopes[i] ??= compileScope(task.files)), (scopes[m] ??= compileScope(tasks[m]!.files)));
-    if (overlap) {
-      const what = overlap.a === overlap.b ? overlap.a : `${overlap.a} and ${overlap.b}`;
-      return `split from ${tasks[m]!.slug} because both touch ${what}`;
+    if (conflicts.size && conflicts.get(i)?.has(m)) return `split from ${graph.slugs[m]!} because their branches conflict`;
+    for (let x = from; x < to; x++) {
+      for (let y = scopeStart[m]!; y < scopeStart[m + 1]!; y++) {
+        if (!compiledGlobsOverlap(scopeGlobs[x]!, scopeGlobs[y]!)) continue;
+        const [a, b] = [scopeGlobs[x]!.raw, scopeGlobs[y]!.raw];
+        return `split from ${graph.slugs[m]!} because both touch ${a === b ? a : `${a} and ${b}`}`;
+      }
     }
   }
   return undefined;
@@ -191,32 +182,4 @@ function conflictMap(source: BranchConflicts | undefined, slugs: readonly string
     map.get(j)!.add(i);
   }
   return map;
-}
-
-/**
- * Open tasks that cannot run because a dependency failed or was cancelled, directly or down the
- * line: a breadth-first walk from the failed and cancelled tasks along their open dependents.
- */
-function blockedTasks(open: readonly PlanTask[], dead: ReadonlyMap<string, TaskStatus>): Map<string, BlockedTask> {
-  const blocked = new Map<string, BlockedTask>();
-  const queue: PlanTask[] = [];
-  for (const task of open) {
-    const bad = task.deps.find((d) => dead.has(d));
-    if (bad !== undefined) {
-      blocked.set(task.slug, { slug: task.slug, status: task.status, reason: `blocked: ${bad} is ${dead.get(bad)}` });
-      queue.push(task);
-    }
-  }
-  if (queue.length === 0) return blocked;
-  const dependents = new Map<string, PlanTask[]>();
-  for (const task of open) for (const dep of task.deps) (dependents.get(dep) ?? dependents.set(dep, []).get(dep)!).push(task);
-  for (let head = 0; head < queue.length; head++) {
-    const from = queue[head]!;
-    for (const next of dependents.get(from.slug) ?? []) {
-      if (blocked.has(next.slug)) continue;
-      blocked.set(next.slug, { slug: next.slug, status: next.status, reason: `blocked: ${from.slug} is blocked` });
-      queue.push(next);
-    }
-  }
-  return blocked;
 }

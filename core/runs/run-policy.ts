@@ -1,6 +1,7 @@
 import type { Outcome } from '../agents/adapter.js';
 import type { AgentProfile, Config } from '../config/schema.js';
 import { CodexAgentError } from '../errors.js';
+import type { RunRow } from '../store/types.js';
 import type { Task } from '../task.js';
 
 type Failure = Extract<Outcome, { ok: false }>;
@@ -58,4 +59,35 @@ export function resumePrompt(why: 'retry' | 'answer', text: string, question?: s
     return `${question ? `You asked: ${question}\n` : ''}The developer answers: ${text}\n\nContinue the task with this answer. Finish with your summary as instructed before.`;
   }
   return `Your previous attempt was interrupted (${text.split('\n')[0]}). Continue the task from where you left off, check what is already done, and finish with your summary as instructed before.`;
+}
+
+/** Agent kinds whose sessions can be continued: Codex by thread id (`exec resume`), Claude with `--resume`. */
+const RESUMABLE_KINDS: ReadonlySet<string> = new Set(['codex', 'claude']);
+
+/** Whether agents of this kind can continue a session by its id. */
+export function canResume(kind: string): boolean {
+  return RESUMABLE_KINDS.has(kind);
+}
+
+/** An interrupted run's agent session, for the task's next run to continue. */
+export interface SessionToResume {
+  sessionId: string;
+  /** The profile that ran it: the session belongs to that agent. */
+  profile: string;
+  /** Why the run ended, for the follow-up prompt ("its supervisor is gone"). */
+  why: string;
+}
+
+/**
+ * The session a task's next run should continue, if any: that of its last worker run when that
+ * run was interrupted (its supervisor or `task run` died and a reconcile marked it), recorded a
+ * session, and ran with a profile that is still in the task's `chain`, of the same kind, and of a
+ * kind that can resume. Otherwise the next run starts a fresh session.
+ */
+export function sessionToResume(runs: readonly RunRow[], chain: readonly { name: string; profile: AgentProfile }[]): SessionToResume | undefined {
+  const last = runs.filter((r) => r.role === 'worker').at(-1);
+  if (!last || last.result !== 'interrupted' || !last.sessionId || !RESUMABLE_KINDS.has(last.kind)) return undefined;
+  const entry = chain.find((c) => c.name === last.profile);
+  if (entry?.profile.kind !== last.kind) return undefined;
+  return { sessionId: last.sessionId, profile: last.profile, why: last.error ?? 'interrupted' };
 }

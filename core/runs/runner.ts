@@ -15,7 +15,7 @@ import { createWorktree } from '../worktree/create.js';
 import { runAttempt, type AttemptResult } from './attempt.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { commitAgentWork } from './commit.js';
-import { interpretFinish, isInfrastructureFailure, isTransient, profileChain, resumePrompt } from './run-policy.js';
+import { interpretFinish, isInfrastructureFailure, isTransient, profileChain, resumePrompt, type SessionToResume } from './run-policy.js';
 import type { RunnerEvent, RunnerListener } from './runner-events.js';
 import { transitionTask } from './task-transition.js';
 import { ownerId } from './stop.js';
@@ -36,6 +36,8 @@ export interface RunTaskOptions {
   onEvent?: RunnerListener;
   /** Resume a stuck task's agent session with this answer (`task answer`). */
   answer?: string;
+  /** Continue an interrupted run's agent session instead of starting afresh (the supervisor, after a reconcile). */
+  resume?: SessionToResume;
   /** Worktree creation: skip hydration or setup. */
   hydrate?: boolean;
   setup?: boolean;
@@ -113,6 +115,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
     const chain = profileChain(task, config);
     const summaries = Object.fromEntries(task.deps.map((dep) => [dep, store.runsOf(task.repo, dep).filter((r) => r.role === 'worker' && r.result === 'success').at(-1)?.summary ?? undefined]));
     let profileIndex = 0;
+    // An interrupted session continues with the profile that ran it (when it is still in the chain).
+    const resumeAt = options.resume ? chain.findIndex((c) => c.name === options.resume!.profile) : -1;
+    if (resumeAt >= 0) {
+      profileIndex = resumeAt;
+      resumeSessionId = options.resume!.sessionId;
+      prompt = resumePrompt('retry', options.resume!.why);
+    }
     const fullPrompt = () =>
       buildWorkerPrompt({ task, worktree, kind: chain[profileIndex]!.profile.kind, userPromptsDir: options.paths.userPrompts, dependencySummaries: summaries }).text;
     prompt ??= fullPrompt();

@@ -93,7 +93,7 @@ export async function reconcileOrphans(ctx: Context, output: Output): Promise<nu
   try {
     const reconciled = await reconcileRuns(new Registry(ctx.paths.registry), store, { graceMs: 5_000, retriesOf: () => 2 });
     for (const r of reconciled) {
-      output.err(`${r.slug}: run ${r.runId} was left by a supervisor that is gone — marked interrupted${r.killedGroup ? `, its agent (group ${r.killedGroup}) stopped` : ''}${r.task ? `, task ${r.task}` : ''}.`);
+      output.err(`${r.slug}: run ${r.runId} was left by a supervisor that is gone — marked interrupted${r.killedGroup ? `, its agent (group ${r.killedGroup}) stopped` : ''}${r.task ? `, task ${r.task}` : ''}${r.resumable ? ` (its next run resumes agent session ${r.resumable})` : ''}.`);
     }
     return reconciled.length;
   } finally {
