@@ -134,7 +134,15 @@ async function main() {
     });
     const store = StateStore.open(stateDb);
     const runs = [];
-    for (let i = 0; i < AGENTS; i++) runs.push(store.createRun({ repo, slug: slug(i), profile: 'codex', kind: 'codex', phase: 'execution', startedAt: Date.now() }));
+    // The runs belong to this (live) process, as a runner's do: the dashboard's start-up reconcile leaves them alone.
+    const { ownerId } = await import(dist('core/runs/stop.js'));
+    const { processStartTime } = await import(dist('core/runs/proc.js'));
+    const owner = ownerId(process.pid, processStartTime(process.pid));
+    for (let i = 0; i < AGENTS; i++) {
+      const id = store.createRun({ repo, slug: slug(i), profile: 'codex', kind: 'codex', phase: 'execution', startedAt: Date.now() });
+      store.updateRun(id, { owner });
+      runs.push(id);
+    }
     store.close();
 
     // The events go to the floor too, through a socket.

@@ -17,8 +17,11 @@ const LEAVE_ALT_SCREEN = '\u001B[?1049l';
 const BELL = '\u0007';
 /** What runDashboard returns when its terminal went away (128 + SIGHUP, as a shell reports it). */
 export const TERMINAL_GONE = 129;
-/** A calm screen needs no more; the feed sends ≤ 15 updates a second anyway. */
-export const MAX_FPS = 20;
+/**
+ * Ink's frame cap. The feed already sends at most 15 updates a second; a cap of 30 keeps Ink from
+ * holding back an update that follows a clock tick or a git refresh (at 20 it waited up to 50 ms).
+ */
+export const MAX_FPS = 30;
 
 export interface DashboardOptions {
   /** The repo shown, or undefined for all repos. */
