@@ -96,9 +96,18 @@ for (const task of registry.tasks) task.status = 'review';
 writeFileSync(registryFile, JSON.stringify(registry, null, 2));
 
 // --- 1. one merge check ---
-const startup = best(Array.from({ length: RUNS }, () => cli(['--version']).ms));
-const rawOne = best(Array.from({ length: RUNS * 2 }, () => time(() => spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '-z', '--messages', 'main', 'codex/t05'], { cwd: repo, env }))));
-const oursOne = best(Array.from({ length: RUNS }, () => cli(['merge', 'check', 't05', '--fresh', '--json']).ms));
+// Each round measures the start-up, the raw merge and ours back to back, so that load drifting on a
+// shared machine hits all of them alike.
+const startups = [];
+const rawOnes = [];
+const oursOnes = [];
+for (let i = 0; i < RUNS; i++) {
+  startups.push(cli(['--version']).ms);
+  for (let k = 0; k < 2; k++) rawOnes.push(time(() => spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '-z', '--messages', 'main', 'codex/t05'], { cwd: repo, env })));
+  oursOnes.push(cli(['merge', 'check', 't05', '--fresh', '--json']).ms);
+}
+const rawOne = best(rawOnes);
+const oursOne = best(oursOnes);
 
 // --- 2. the radar ---
 const ids = Object.fromEntries(git(['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads/']).trim().split('\n').map((l) => l.split(' ')));
@@ -106,8 +115,13 @@ const slugs = registry.tasks.map((t) => t.slug).sort();
 const pairs = [...slugs.map((s) => `${ids.main} ${ids[`codex/${s}`]}`)];
 for (let i = 0; i < slugs.length; i++) for (let j = i + 1; j < slugs.length; j++) pairs.push(`${ids[`codex/${slugs[i]}`]} ${ids[`codex/${slugs[j]}`]}`);
 const batchInput = `${pairs.join('\n')}\n`;
-const rawBatch = best(Array.from({ length: RUNS }, () => time(() => spawnSync('git', ['merge-tree', '--stdin', '--write-tree', '--name-only', '-z', '--messages'], { cwd: repo, env, input: batchInput, maxBuffer: 1 << 28 }))));
-const radarRuns = Array.from({ length: RUNS }, () => cli(['merge', 'check', '--all', '--fresh', '--json']));
+const rawBatches = [];
+const radarRuns = [];
+for (let i = 0; i < RUNS; i++) {
+  rawBatches.push(time(() => spawnSync('git', ['merge-tree', '--stdin', '--write-tree', '--name-only', '-z', '--messages'], { cwd: repo, env, input: batchInput, maxBuffer: 1 << 28 })));
+  radarRuns.push(cli(['merge', 'check', '--all', '--fresh', '--json']));
+}
+const rawBatch = best(rawBatches);
 const radar = JSON.parse(radarRuns[0].stdout);
 const oursRadar = best(radarRuns.map((r) => r.ms));
 
@@ -126,9 +140,14 @@ for (let i = 0; i < RUNS; i++) {
 store.close();
 const oursCore = best(coreRadar);
 
-// --- 3. the cached re-check ---
-const cachedRuns = Array.from({ length: RUNS }, () => cli(['merge', 'check', '--all', '--json']));
+// --- 3. the cached re-check (rounds alternate with start-up runs, as above) ---
+const cachedRuns = [];
+for (let i = 0; i < RUNS; i++) {
+  startups.push(cli(['--version']).ms);
+  cachedRuns.push(cli(['merge', 'check', '--all', '--json']));
+}
 const cached = best(cachedRuns.map((r) => r.ms));
+const startup = best(startups);
 const computedWhenCached = JSON.parse(cachedRuns.at(-1).stdout).computed;
 
 const conflicting = radar.pairs.filter((p) => !p.clean).length;

@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 
 /** Private files: the data directory is 0700 and its files 0600 (RELIABILITY rule 13). */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -13,6 +12,8 @@ export const PRIVATE_FILE_MODE = 0o600;
  */
 export async function writeFileAtomically(path: string, content: string, mode = PRIVATE_FILE_MODE): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Loaded on first use (~15 ms): state.db and the lock import this module only for its modes.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(path, content, { fsync: true, mode });
   fsyncDirectory(dirname(path));
 }

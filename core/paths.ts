@@ -22,6 +22,8 @@ export interface AppPaths {
   logsDir: string;
   /** The user's prompt overrides. */
   userPrompts: string;
+  /** `$XDG_CACHE_HOME/codex-agents`: derived data only, safe to delete at any time. */
+  cacheDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,6 +53,7 @@ export function appPaths(env: Env = process.env): AppPaths {
     stateDb: join(dataDir, 'state.db'),
     logsDir: join(stateDir, 'logs'),
     userPrompts: join(configDir, 'prompts'),
+    cacheDir: join(xdg(env, 'XDG_CACHE_HOME', ['.cache']), APP_DIR),
   };
 }
 

@@ -51,9 +51,10 @@ export function makeContext(options: { cwd?: string; config?: string[] }): Conte
       return findRepo(cwd); // throws the not-a-repo error with its hint
     },
     async config(extraFlags = {}) {
-      const { loadConfig } = await import('../core/config/load.js');
+      // Through the validated-config cache: an unchanged configuration loads neither TOML nor zod.
+      const { loadConfigCached } = await import('../core/config/cache.js');
       const r = await repo();
-      return loadConfig({ repoRoot: r?.root, env, paths, flags: { ...configFlags, ...extraFlags } });
+      return loadConfigCached({ repoRoot: r?.root, env, paths, flags: { ...configFlags, ...extraFlags } });
     },
   };
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { CodexAgentError } from '../errors.js';
-import { appPaths, REPO_CONFIG_FILE, REPO_LOCAL_CONFIG_FILE, type AppPaths } from '../paths.js';
+import { appPaths, type AppPaths } from '../paths.js';
+import { configFiles, type ConfigFile } from './files.js';
 import { envNameOf, configKeys, parseKeyValue, requireKey, suggestKeys } from './keys.js';
 import { deepMerge, isPlainObject, leaves, setPath, type Plain } from './merge.js';
 import { configSchema, configShapeSchema, defaultConfig, type Config } from './schema.js';
@@ -21,11 +21,7 @@ export interface ValueOrigin {
   variable?: string;
 }
 
-export interface ConfigFile {
-  source: 'user' | 'repo' | 'local';
-  path: string;
-  exists: boolean;
-}
+export { configFiles, type ConfigFile };
 
 /** The configuration in effect, with the origin of every value. */
 export interface EffectiveConfig {
@@ -43,18 +39,11 @@ export interface LoadConfigOptions {
   /** `key → raw value` given on the command line (`-c key=value` or a dedicated flag). */
   flags?: Record<string, string>;
   paths?: AppPaths;
-  /** File contents to use instead of what is on disk (to check an edit before writing it). */
-  fileTexts?: Map<string, string>;
-}
-
-/** The config files that apply to a repo (or only the user's outside a repo), lowest precedence first. */
-export function configFiles(paths: AppPaths, repoRoot?: string): ConfigFile[] {
-  const files: ConfigFile[] = [{ source: 'user', path: paths.userConfig, exists: false }];
-  if (repoRoot) {
-    files.push({ source: 'repo', path: join(repoRoot, REPO_CONFIG_FILE), exists: false });
-    files.push({ source: 'local', path: join(repoRoot, REPO_LOCAL_CONFIG_FILE), exists: false });
-  }
-  return files;
+  /**
+   * File contents to use instead of what is on disk (to check an edit before writing it); null
+   * reads the file as absent.
+   */
+  fileTexts?: ReadonlyMap<string, string | null>;
 }
 
 /** Reads a TOML file; undefined when it does not exist. Syntax errors name the file and line. */
@@ -130,7 +119,8 @@ export function loadConfig(options: LoadConfigOptions = {}): EffectiveConfig {
 
   const files = configFiles(paths, options.repoRoot);
   for (const file of files) {
-    const read = readTomlFile(file.path, options.fileTexts?.get(file.path));
+    const given = options.fileTexts?.get(file.path);
+    const read = given === null ? undefined : readTomlFile(file.path, given);
     if (!read) continue;
     file.exists = true;
     texts.set(file.path, read.text);

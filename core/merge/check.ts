@@ -5,7 +5,7 @@
 import type { StateStore } from '../store/state-store.js';
 import type { Task } from '../task.js';
 import { MergeCheckStore } from './merge-check-store.js';
-import { dryRunMerge, resolveCommits, type DryRunMethod } from './merge-tree.js';
+import { dryRunMerge, hasWriteTree, resolveCommits, type DryRunMethod } from './merge-tree.js';
 import type { FileConflict } from './merge-tree-parse.js';
 
 /** A task's merge check: clean, or the conflicting files with their kinds. */
@@ -23,8 +23,11 @@ export interface TaskMergeCheck {
 }
 
 export interface CheckTaskOptions {
-  /** Where results are cached; without it every check is computed. */
-  store?: StateStore;
+  /**
+   * Where results are cached; without it every check is computed. May still be opening: the
+   * commits are resolved meanwhile (a git process runs while SQLite loads).
+   */
+  store?: StateStore | Promise<StateStore>;
   /** Use the throw-away-worktree method (what an older git gets). */
   forceWorktree?: boolean;
   /** Compute even when a stored result exists. */
@@ -34,16 +37,25 @@ export interface CheckTaskOptions {
 
 /** Dry-runs merging `task.branch` into `task.base` (no worktree, no index touched). */
 export async function checkTask(task: Pick<Task, 'repo' | 'slug' | 'branch' | 'base'>, options: CheckTaskOptions = {}): Promise<TaskMergeCheck> {
-  const [baseCommit, branchCommit] = await resolveCommits(task.repo, [task.base, task.branch], options.signal);
-  const checks = options.store ? new MergeCheckStore(options.store) : undefined;
+  const skipCache = options.fresh || options.forceWorktree;
+  const commits = resolveCommits(task.repo, [task.base, task.branch], options.signal);
+  // A check that will merge anyway asks git's version now, in parallel with rev-parse.
+  if (skipCache && !options.forceWorktree) hasWriteTree(task.repo).catch(() => undefined);
+  const [baseCommit, branchCommit] = await commits;
+  const mergeNow = () => dryRunMerge(task.repo, baseCommit!, branchCommit!, { forceWorktree: options.forceWorktree, signal: options.signal });
+  // Without a cache lookup the merge need not wait for the store: git merges while SQLite opens.
+  const merging = skipCache ? mergeNow() : undefined;
+  merging?.catch(() => undefined); // awaited below
+  const store = await options.store;
+  const checks = store ? new MergeCheckStore(store) : undefined;
   const common = { slug: task.slug, branch: task.branch, base: task.base, branchCommit: branchCommit!, baseCommit: baseCommit! };
   const pair = { left: task.slug, right: null, leftCommit: baseCommit!, rightCommit: branchCommit! };
-  const stored = options.fresh || options.forceWorktree ? undefined : checks?.get(task.repo, baseCommit!, branchCommit!);
+  const stored = skipCache ? undefined : checks?.get(task.repo, baseCommit!, branchCommit!);
   if (stored) {
     checks!.save(task.repo, [], [pair]);
     return { ...common, clean: stored.clean, conflicts: stored.conflicts, method: stored.method, cached: true };
   }
-  const result = await dryRunMerge(task.repo, baseCommit!, branchCommit!, { forceWorktree: options.forceWorktree, signal: options.signal });
+  const result = await (merging ?? mergeNow());
   checks?.save(task.repo, [{ left: baseCommit!, right: branchCommit!, result }], [pair]);
   return { ...common, clean: result.clean, conflicts: result.conflicts, method: result.method, cached: false };
 }

@@ -7,7 +7,7 @@ import { runGit } from '../git/run.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Task, TaskStatus } from '../task.js';
 import { MergeCheckStore, type PairRecord } from './merge-check-store.js';
-import { dryRunBatch, resolveCommits } from './merge-tree.js';
+import { dryRunBatch, hasWriteTree, resolveCommits } from './merge-tree.js';
 import type { FileConflict } from './merge-tree-parse.js';
 
 /** States whose branches the radar watches. */
@@ -35,7 +35,8 @@ export interface RadarOptions {
   repo: string;
   /** The repo's tasks; only active ones with an existing branch are checked. */
   tasks: readonly Task[];
-  store: StateStore;
+  /** May still be opening: the branch heads are read meanwhile (git runs while SQLite loads). */
+  store: StateStore | Promise<StateStore>;
   forceWorktree?: boolean;
   /** Compute every pair even when stored results exist. */
   fresh?: boolean;
@@ -55,8 +56,12 @@ async function branchHeads(repo: string, signal?: AbortSignal): Promise<Map<stri
 
 /** Runs the radar and stores its results (replacing the repo's previous pairings). */
 export async function runRadar(options: RadarOptions): Promise<RadarResult> {
-  const { repo, store } = options;
-  const heads = await branchHeads(repo, options.signal);
+  const { repo } = options;
+  const skipCache = options.forceWorktree || options.fresh;
+  const headsRead = branchHeads(repo, options.signal);
+  // A radar that will merge anyway asks git's version now, in parallel with for-each-ref.
+  if (skipCache && !options.forceWorktree) hasWriteTree(repo).catch(() => undefined);
+  const heads = await headsRead;
   const active = options.tasks.filter((t) => t.repo === repo && RADAR_STATUSES.has(t.status) && heads.has(t.branch)).sort((a, b) => a.slug.localeCompare(b.slug));
   const baseCommits = new Map<string, string>();
   for (const base of new Set(active.map((t) => t.base))) {
@@ -69,11 +74,18 @@ export async function runRadar(options: RadarOptions): Promise<RadarResult> {
       records.push({ left: active[i]!.slug, right: active[j]!.slug, leftCommit: heads.get(active[i]!.branch)!, rightCommit: heads.get(active[j]!.branch)! });
     }
   }
-  const checks = new MergeCheckStore(store);
-  const known = options.forceWorktree || options.fresh ? new Map<string, never>() : checks.all(repo);
   const keyOf = (r: PairRecord) => `${r.leftCommit} ${r.rightCommit}`;
-  const missing = [...new Map(records.filter((r) => !known.has(keyOf(r))).map((r) => [keyOf(r), [r.leftCommit, r.rightCommit] as const])).values()];
-  const results = await dryRunBatch(repo, missing, { forceWorktree: options.forceWorktree, signal: options.signal });
+  const missingFrom = (known: ReadonlyMap<string, unknown>) =>
+    [...new Map(records.filter((r) => !known.has(keyOf(r))).map((r) => [keyOf(r), [r.leftCommit, r.rightCommit] as const])).values()];
+  const batch = (pairs: readonly (readonly [string, string])[]) => dryRunBatch(repo, pairs, { forceWorktree: options.forceWorktree, signal: options.signal });
+  // Without cache lookups every pair is merged: git starts now, while SQLite opens.
+  const everyPair = skipCache ? missingFrom(new Map()) : undefined;
+  const merging = everyPair && batch(everyPair);
+  merging?.catch(() => undefined); // awaited below
+  const checks = new MergeCheckStore(await options.store);
+  const known = skipCache ? new Map<string, never>() : checks.all(repo);
+  const missing = everyPair ?? missingFrom(known);
+  const results = await (merging ?? batch(missing));
   const fresh = new Map(missing.map(([a, b], i) => [`${a} ${b}`, results[i]!]));
   checks.save(repo, missing.map(([left, right], i) => ({ left, right, result: results[i]! })), records, { replacePairs: true });
 

@@ -12,7 +12,7 @@ import { EventBatcher } from '../store/event-batcher.js';
 import type { StateStore } from '../store/state-store.js';
 import { repoNameOf, type Task, type TaskStatus } from '../task.js';
 import { createWorktree } from '../worktree/create.js';
-import { runAttempt, type AttemptResult } from './attempt.js';
+import type { AttemptResult } from './attempt.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { commitAgentWork } from './commit.js';
 import { interpretFinish, isInfrastructureFailure, isTransient, profileChain, resumePrompt, type SessionToResume } from './run-policy.js';
@@ -69,6 +69,10 @@ const MAX_BACKOFF_MS = 120_000;
 export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   const { registry, store, config } = options;
   const emit: RunnerListener = (event: RunnerEvent) => options.onEvent?.(event);
+  // The modules that drive the agent load while the task is claimed and its worktree is made,
+  // when the main thread mostly waits for git.
+  const attemptModule = import('./attempt.js');
+  attemptModule.catch(() => undefined); // awaited before the first attempt
   let task = findTask(await registry.read(), options.ref, options.repoRoot);
   const runIds: number[] = [];
   const slug = task.slug;
@@ -130,6 +134,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
     const backoffMs = parseDuration(config.tasks.backoff) ?? 5000;
     const graceMs = parseDuration(config.timeouts.grace) ?? 5000;
     let retriesUsed = 0;
+    const { runAttempt } = await attemptModule;
 
     for (;;) {
       const { name: profileName, profile } = chain[profileIndex]!;

@@ -23,24 +23,26 @@ export async function mergeCheckCommand(ctx: Context, output: Output, ref: strin
   if (!ref && !options.all) throw new CodexAgentError('usage', 'merge check needs a task or --all.', { hint: 'For example: codex-agent merge check add-dark-mode, or codex-agent merge check --all' });
   if (ref && options.all) throw new CodexAgentError('usage', 'Give either a task or --all, not both.');
   const repo = ref?.includes('/') ? undefined : await ctx.requireRepo();
-  const store = await openStateStore(ctx.paths.stateDb, { redact: makeRedactor({ secrets: secretsFromEnv(ctx.env) }) });
+  const registry = await readRegistry(ctx.paths.registry);
+  const task = ref ? findTask(registry, ref, repo?.root) : undefined;
+  const [{ checkTask }, { runRadar }] = await Promise.all([import('../../core/merge/check.js'), import('../../core/merge/radar.js')]);
+  // SQLite loads and opens while the first git process (rev-parse or for-each-ref), started in the
+  // same tick, runs; the check awaits the store only once it has the commits.
+  const opening = openStateStore(ctx.paths.stateDb, { redact: makeRedactor({ secrets: secretsFromEnv(ctx.env) }) });
+  opening.catch(() => undefined); // awaited below; a git failure first must not leave it unhandled
   try {
-    if (ref) {
-      const task = findTask(await readRegistry(ctx.paths.registry), ref, repo?.root);
-      const { checkTask } = await import('../../core/merge/check.js');
-      const result = await checkTask(task, { store, fresh: options.fresh, forceWorktree: options.worktree });
+    if (task) {
+      const result = await checkTask(task, { store: opening, fresh: options.fresh, forceWorktree: options.worktree });
       if (output.json) printJson(output, result);
       else printCheck(output, result);
       return result.clean ? 0 : 1;
     }
-    const { runRadar } = await import('../../core/merge/radar.js');
-    const registryFile = await readRegistry(ctx.paths.registry);
-    const result = await runRadar({ repo: repo!.root, tasks: registryFile.tasks, store, fresh: options.fresh, forceWorktree: options.worktree });
+    const result = await runRadar({ repo: repo!.root, tasks: registry.tasks, store: opening, fresh: options.fresh, forceWorktree: options.worktree });
     if (output.json) printJson(output, result);
     else printRadar(output, result);
     return result.pairs.every((p) => p.clean) ? 0 : 1;
   } finally {
-    store.close();
+    (await opening.catch(() => undefined))?.close();
   }
 }
 
