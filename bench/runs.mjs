@@ -1,7 +1,8 @@
 // npm run bench:runs — the cost of following an agent, measured against its floor in the same run.
 //  1. Event ingestion: a synthetic stream of 100,000 Codex JSONL events, normalized by the Codex
-//     adapter and stored through the event batcher into a real state.db (redaction included),
-//     against a plain JSON.parse of the same lines. Target: >= 50% of the floor's rate.
+//     adapter and stored through the event batcher and writer into a real state.db (redaction
+//     included, rows committed and read back), against a plain JSON.parse of the same lines.
+//     Target: >= 50% of the floor's rate.
 //  2. Runner overhead: `codex-agent task run` (worktree, prompt, the real codex, commit) against
 //     `codex exec` run by hand on the same scripted scenario. Target: <= 1.2x. Needs the real codex
 //     (.ci/install-agents.sh); skipped with the reason otherwise.
@@ -17,6 +18,7 @@ const distBench = (p) => join(root, 'dist-bench', p);
 const { createCodexParser } = await import(dist('core/agents/codex.js'));
 const { StateStore } = await import(dist('core/store/state-store.js'));
 const { EventBatcher } = await import(dist('core/store/event-batcher.js'));
+const { EventWriter } = await import(dist('core/store/event-writer.js'));
 const { makeRedactor, secretsFromEnv } = await import(dist('core/redact.js'));
 
 const EVENTS = 100_000;
@@ -57,12 +59,15 @@ function floor(lines) {
   return { ms: performance.now() - t0, n };
 }
 
+// As the runner does it (core/runs/runner.ts, attempt.ts): a batcher over an EventWriter, which
+// stores from its own thread once events come in bursts. The clock runs from before the writer
+// exists until batcher.close() has waited for the last row to be committed.
 function ours(lines, dir) {
   const store = StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.db`), { redact: makeRedactor({ secrets: secretsFromEnv(process.env) }) });
   const runId = store.createRun({ repo: '/bench/repo', slug: 'bench', profile: 'codex', kind: 'codex', phase: 'execution', startedAt: Date.now() });
-  const batcher = new EventBatcher({ appendEvents: (id, events) => store.appendEvents(id, events) });
-  const parser = createCodexParser();
   const t0 = performance.now();
+  const batcher = new EventBatcher(new EventWriter(store));
+  const parser = createCodexParser();
   let n = 0;
   const take = (events) => {
     for (const event of events) {
@@ -74,7 +79,9 @@ function ours(lines, dir) {
   take(parser.finish({ code: 0, signal: null }, Date.now()));
   batcher.close();
   const ms = performance.now() - t0;
-  const stored = store.eventsOf(runId).length;
+  // Read back through the store: every event is there, in order, with its own id.
+  const events = store.eventsOf(runId);
+  const stored = events.every((e, i) => i === 0 || e.id === events[i - 1].id + 1) ? events.length : -1;
   store.close();
   return { ms, n, stored };
 }
@@ -96,6 +103,7 @@ try {
   const oursRate = (lines.length / oursMs) * 1000;
   console.log(`  floor  JSON.parse only              ${fmt(floorMs).padStart(6)} ms   ${fmt(floorRate).padStart(10)} lines/s`);
   console.log(`  ours   parse + normalize + store    ${fmt(oursMs).padStart(6)} ms   ${fmt(oursRate).padStart(10)} lines/s   (${runs[0].n} events, ${runs[0].stored} stored)`);
+  console.log(`         rounds: floor ${floors.map(fmt).join(', ')} ms; ours ${runs.map((r) => fmt(r.ms)).join(', ')} ms`);
   console.log(`  ratio  ours/floor rate = ${(oursRate / floorRate).toFixed(2)}   (target >= 0.50)`);
 
   console.log('\nRunner overhead: `codex-agent task run` vs `codex exec` by hand, same scripted scenario');
@@ -127,7 +135,8 @@ async function runnerOverhead() {
   const bin = join(root, 'dist', 'src', 'bin.js');
   const byHand = [];
   const ourRuns = [];
-  const ROUNDS = 5;
+  // Rounds alternate (by hand, ours) so load on a shared machine hits both alike.
+  const ROUNDS = 7;
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // By hand: codex exec in a fresh checkout.
@@ -155,7 +164,10 @@ async function runnerOverhead() {
   }
   const hand = median(byHand);
   const oursMs = median(ourRuns);
-  console.log(`  floor  codex exec by hand        median ${fmt(hand).padStart(5)} ms   (${byHand.join(', ')})`);
-  console.log(`  ours   codex-agent task run      median ${fmt(oursMs).padStart(5)} ms   (${ourRuns.join(', ')})`);
-  console.log(`  ratio  ours/floor = ${(oursMs / hand).toFixed(2)}   (target <= 1.20)`);
+  // The minimum is the best estimate of the cost on a noisy machine (GIT.md); the median is shown too.
+  const handBest = Math.min(...byHand);
+  const oursBest = Math.min(...ourRuns);
+  console.log(`  floor  codex exec by hand        median ${fmt(hand).padStart(5)} ms   best ${fmt(handBest).padStart(5)} ms   (${byHand.join(', ')})`);
+  console.log(`  ours   codex-agent task run      median ${fmt(oursMs).padStart(5)} ms   best ${fmt(oursBest).padStart(5)} ms   (${ourRuns.join(', ')})`);
+  console.log(`  ratio  ours/floor = ${(oursMs / hand).toFixed(2)} (medians), ${(oursBest / handBest).toFixed(2)} (best); overhead ${fmt(oursBest - handBest)} ms   (target <= 1.20)`);
 }

@@ -72,16 +72,32 @@ export function makeRedactor(options: RedactorOptions = {}): Redactor {
   // Every default pattern starts with one of these; text without any of them (almost all agent
   // output) skips the pattern scans entirely. Custom patterns are always scanned.
   const prefilter = options.patterns === undefined ? DEFAULT_PATTERN_TRIGGERS : undefined;
-  return (text) => {
+  // With the default patterns, one scan for a secret value or a trigger tells whether there is
+  // anything to redact at all: clean text (the common case) is read once, not twice.
+  const anything = prefilter && byValue ? new RegExp(`${byValue.source}|${prefilter.source}`) : undefined;
+  const redactor: Redactor = (text) => {
+    if (anything && !anything.test(text)) return text;
     let out = byValue ? text.replace(byValue, REDACTED) : text;
     if (prefilter && !prefilter.test(out)) return out;
     for (const pattern of patterns) out = out.replace(pattern, REDACTED);
     return out;
   };
+  MADE_WITH.set(redactor, { secrets: [...(options.secrets ?? [])], ...(options.patterns ? { patterns: [...options.patterns] } : {}) });
+  return redactor;
 }
 
 /** A redactor that changes nothing (for data known to hold no secrets, and for tests of the store). */
 export const noRedaction: Redactor = (text) => text;
+
+const MADE_WITH = new WeakMap<Redactor, RedactorOptions>([[noRedaction, { patterns: [] }]]);
+
+/**
+ * The options `redact` was made with, so that another thread can make the same redactor (they
+ * survive structured cloning); undefined for a redactor not made by {@link makeRedactor}.
+ */
+export function redactorOptions(redact: Redactor): RedactorOptions | undefined {
+  return MADE_WITH.get(redact);
+}
 
 /**
  * Whether an environment variable's name says its value is a secret: a `KEY`, `APIKEY`, `TOKEN`,

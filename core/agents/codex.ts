@@ -78,21 +78,31 @@ const RAW_ITEM_TYPES: ReadonlySet<string> = new Set(['mcp_tool_call', 'web_searc
  * guess which one the agent is working on (the dashboard can show "next" as the first pending one).
  */
 function todoItems(item: JsonObject): TodoItem[] {
-  return asArray(item.items).flatMap((entry) => {
+  // Plain loops: these run for every line of a chatty agent (issue 4).
+  const items: TodoItem[] = [];
+  for (const entry of asArray(item.items)) {
     const todo = asObject(entry);
     const text = asString(todo?.text);
-    if (!todo || text === undefined) return [];
-    return [{ text, status: todo.completed === true ? 'completed' : 'pending' } satisfies TodoItem];
-  });
+    if (todo && text !== undefined) items.push({ text, status: todo.completed === true ? 'completed' : 'pending' });
+  }
+  return items;
+}
+
+function sameTodos(a: readonly TodoItem[] | undefined, b: readonly TodoItem[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.text !== b[i]!.text || a[i]!.status !== b[i]!.status) return false;
+  return true;
 }
 
 function fileChanges(item: JsonObject): FileChange[] {
-  return asArray(item.changes).flatMap((entry) => {
+  const changes: FileChange[] = [];
+  for (const entry of asArray(item.changes)) {
     const change = asObject(entry);
     const path = asString(change?.path);
     const kind = asString(change?.kind);
-    return path !== undefined && kind !== undefined && FILE_CHANGE_KINDS.has(kind) ? [{ path, kind: kind as FileChange['kind'] }] : [];
-  });
+    if (path !== undefined && kind !== undefined && FILE_CHANGE_KINDS.has(kind)) changes.push({ path, kind: kind as FileChange['kind'] });
+  }
+  return changes;
 }
 
 /** The questions of a `request_user_input` event or item, one per line. */
@@ -112,11 +122,18 @@ class CodexParser extends JsonLineParser {
   private turnCompleted = false;
   private turnFailure: string | undefined;
   private lastError: string | undefined;
-  private lastTodos: string | undefined;
+  private lastTodos: TodoItem[] | undefined;
   private askedQuestions = new Set<string>();
 
   protected handle(event: JsonObject & { type: string }, ts: number): AgentEvent[] {
+    // The item events first: almost every line is one (cases are compared in order).
     switch (event.type) {
+      case 'item.completed':
+        return this.itemEvent('completed', event, ts);
+      case 'item.started':
+        return this.itemEvent('started', event, ts);
+      case 'item.updated':
+        return this.itemEvent('updated', event, ts);
       case 'thread.started': {
         this.sessionId = asString(event.thread_id) ?? this.sessionId;
         return [{ type: 'started', ts, ...(this.sessionId !== undefined ? { sessionId: this.sessionId } : {}) }];
@@ -138,16 +155,14 @@ class CodexParser extends JsonLineParser {
       }
       case 'request_user_input':
         return this.question(event, asString(event.call_id) ?? asString(event.id), ts);
-      case 'item.started':
-      case 'item.updated':
-      case 'item.completed': {
-        const item = asObject(event.item);
-        if (!item) return [{ type: 'raw', ts, source: this.source, data: event }];
-        return this.item(event.type.slice('item.'.length) as 'started' | 'updated' | 'completed', item, event, ts);
-      }
       default:
         return [{ type: 'raw', ts, source: this.source, data: event }];
     }
+  }
+
+  private itemEvent(phase: 'started' | 'updated' | 'completed', event: JsonObject, ts: number): AgentEvent[] {
+    const item = asObject(event.item);
+    return item ? this.item(phase, item, event, ts) : [{ type: 'raw', ts, source: this.source, data: event }];
   }
 
   private item(phase: 'started' | 'updated' | 'completed', item: JsonObject, event: JsonObject, ts: number): AgentEvent[] {
@@ -156,6 +171,14 @@ class CodexParser extends JsonLineParser {
     const id = asString(item.id) ?? '';
     const done = phase === 'completed';
     switch (type) {
+      case 'command_execution':
+        return this.command(phase, id, item, ts);
+      case 'todo_list': {
+        const items = todoItems(item);
+        if (sameTodos(this.lastTodos, items)) return [];
+        this.lastTodos = items;
+        return [{ type: 'todo', ts, items }];
+      }
       case 'agent_message':
       case 'assistant_message': {
         const text = asString(item.text);
@@ -167,8 +190,6 @@ class CodexParser extends JsonLineParser {
         const text = asString(item.text);
         return done && text ? [{ type: 'reasoning', ts, text }] : [];
       }
-      case 'command_execution':
-        return this.command(phase, id, item, ts);
       case 'file_change': {
         if (!done) return [];
         const changes = fileChanges(item);
@@ -177,13 +198,6 @@ class CodexParser extends JsonLineParser {
           return [{ type: 'warning', ts, message: `A patch could not be applied: ${changes.map((c) => c.path).join(', ') || 'no files'}.` }];
         }
         return [];
-      }
-      case 'todo_list': {
-        const items = todoItems(item);
-        const key = JSON.stringify(items);
-        if (key === this.lastTodos) return [];
-        this.lastTodos = key;
-        return [{ type: 'todo', ts, items }];
       }
       case 'error': {
         const message = asString(item.message);

@@ -102,8 +102,10 @@ export abstract class JsonLineParser implements StreamParser {
 
   push(line: string, ts: number = Date.now()): AgentEvent[] {
     if (this.result) return [];
-    const text = line.replace(/\r?\n$/, '');
-    if (text.trim() === '') return [];
+    // Lines usually come without their newline and start with "{": then neither the regex nor
+    // the trim (each a scan of the line) is needed.
+    const text = line.charCodeAt(line.length - 1) === 10 ? line.replace(/\r?\n$/, '') : line;
+    if (text.charCodeAt(0) !== 123 && text.trim() === '') return [];
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -163,10 +163,11 @@ export class SupervisorStore {
   /** Agent events of `repo`'s runs after `afterId`, oldest first. */
   eventsAfter(repo: string, afterId: number): FollowedEvent[] {
     return this.db
-      .prepare<[string, number], { id: number; run_id: number; repo: string; slug: string; ts: number; type: string; data: string }>(
-        'SELECT e.id, e.run_id, r.repo, r.slug, e.ts, e.type, e.data FROM events e JOIN runs r ON r.id = e.run_id WHERE r.repo = ? AND e.id > ? ORDER BY e.id',
+      .prepare<[string, number, number], { id: number; run_id: number; repo: string; slug: string; ts: number; type: string; data: string }>(
+        // Events are stored in batches (store/event-batches.ts): batch_last_id skips the read ones.
+        'SELECT e.id, e.run_id, r.repo, r.slug, e.ts, e.type, e.data FROM events e JOIN runs r ON r.id = e.run_id WHERE r.repo = ? AND e.batch_last_id > ? AND e.id > ? ORDER BY e.id',
       )
-      .all(repo, afterId)
+      .all(repo, afterId, afterId)
       .map((r) => ({ id: r.id, runId: r.run_id, repo: r.repo, slug: r.slug, ts: r.ts, type: r.type, data: parse(r.data) }));
   }
 
@@ -177,7 +178,7 @@ export class SupervisorStore {
 
   /** The newest event id (0 when none). */
   lastEventId(): number {
-    return this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0;
+    return this.db.prepare<[], { id: number | null }>('SELECT MAX(last_id) AS id FROM event_batches').get()?.id ?? 0;
   }
 
   /** How many of `repo`'s runs have not ended. */

@@ -9,6 +9,7 @@ import type { Redactor } from '../redact.js';
 import type { Registry } from '../registry/registry.js';
 import { findTask } from '../registry/task-ref.js';
 import { EventBatcher } from '../store/event-batcher.js';
+import { EventWriter } from '../store/event-writer.js';
 import type { StateStore } from '../store/state-store.js';
 import { repoNameOf, type Task, type TaskStatus } from '../task.js';
 import { createWorktree } from '../worktree/create.js';
@@ -101,7 +102,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   }
   task = findTask(await registry.read(), options.ref, options.repoRoot);
 
-  const batcher = new EventBatcher({ appendEvents: (runId, events) => store.appendEvents(runId, events) });
+  const batcher = new EventBatcher(new EventWriter(store));
   const finish = async (status: TaskStatus, reason: string, extra: Partial<RunTaskResult> = {}, runId?: number): Promise<RunTaskResult> => {
     batcher.close();
     const current = findTask(await registry.read(), slug, task.repo);

@@ -5,9 +5,16 @@
  */
 import type { NewEvent } from './types.js';
 
-/** Where batches go: a {@link import('./state-store.js').StateStore} in the product. */
+/**
+ * Where batches go: a {@link import('./state-store.js').StateStore}, or an
+ * {@link import('./event-writer.js').EventWriter} that stores them from a thread of its own.
+ */
 export interface EventSink {
   appendEvents(runId: number, events: readonly NewEvent[]): unknown;
+  /** Waits until every batch handed over is stored (for sinks that store them later). */
+  flush?(): void;
+  /** Called by the batcher's `close()`: a sink with `close` belongs to its batcher. */
+  close?(): void;
 }
 
 export interface EventBatcherOptions {
@@ -70,11 +77,27 @@ export class EventBatcher {
   }
 
   /**
-   * Writes every buffered event now, one transaction per run. When the store fails, the events
-   * not written stay buffered, the next attempt waits `intervalMs` (new events no longer trigger
-   * one), and the error is thrown.
+   * Writes every buffered event now, one transaction per run, and waits until the sink has stored
+   * them. When the store fails, the events not written stay buffered, the next attempt waits
+   * `intervalMs` (new events no longer trigger one), and the error is thrown.
    */
   flush(): void {
+    this.write();
+    this.sink.flush?.();
+  }
+
+  /** Writes what is buffered and stops accepting events; closes a sink that has `close`. */
+  close(): void {
+    this.closed = true;
+    try {
+      this.flush();
+    } finally {
+      this.sink.close?.();
+    }
+  }
+
+  /** Hands every buffered event to the sink (without waiting for a sink that stores later). */
+  private write(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const buffers = this.buffers;
@@ -99,15 +122,9 @@ export class EventBatcher {
     }
   }
 
-  /** Writes what is buffered and stops accepting events. */
-  close(): void {
-    this.closed = true;
-    this.flush();
-  }
-
   private flushReporting(): void {
     try {
-      this.flush();
+      this.write();
     } catch (err) {
       this.onError(err);
     }

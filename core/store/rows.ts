@@ -1,5 +1,5 @@
 /** Database rows (snake_case columns) and their mapping to the store's types. */
-import type { EventRow, RunPatch, RunResult, RunRow, TransitionRow } from './types.js';
+import type { RunPatch, RunResult, RunRow, TransitionRow } from './types.js';
 import type { TaskStatus } from '../task.js';
 
 /** The column behind each changeable run field; also the allow-list of fields `updateRun` accepts. */
@@ -54,14 +54,6 @@ export interface TransitionRecord {
   at: number;
 }
 
-export interface EventRecord {
-  id: number;
-  run_id: number;
-  ts: number;
-  type: string;
-  data: string;
-}
-
 export function runFromRow(r: RunRecord): RunRow {
   return {
     id: r.id,
@@ -99,10 +91,6 @@ export function transitionFromRow(r: TransitionRecord): TransitionRow {
     runId: r.run_id,
     at: r.at,
   };
-}
-
-export function eventFromRow(r: EventRecord): EventRow {
-  return { id: r.id, runId: r.run_id, ts: r.ts, type: r.type, data: parseJson(r.data) };
 }
 
 /** Stored JSON is written by the store itself; text that does not parse is returned as it is. */

@@ -160,6 +160,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX validations_by_task ON validations (repo, slug, id);
     `,
   },
+  {
+    version: 5,
+    name: 'events in batches',
+    sql: `
+      -- Agent events, one row per write instead of one per event (a row cost more than parsing
+      -- the line it came from), numbered first_id … last_id: a JSON array whose elements are the
+      -- event itself when it is an object with its own ts and type, else [ts, type, data].
+      CREATE TABLE event_batches (
+        last_id  INTEGER PRIMARY KEY,
+        first_id INTEGER NOT NULL,
+        run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        events   TEXT    NOT NULL,
+        CHECK (first_id <= last_id)
+      );
+      CREATE INDEX event_batches_by_run ON event_batches (run_id, last_id);
+
+      -- The newest event id ever given out: ids are cursors and are never reused, even when the
+      -- newest batch is deleted with its run (what AUTOINCREMENT did for the events table).
+      CREATE TABLE event_sequence (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        last_id INTEGER NOT NULL
+      );
+      INSERT INTO event_sequence (id, last_id)
+        VALUES (1, MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), COALESCE((SELECT MAX(id) FROM events), 0)));
+
+      -- Each existing event becomes a batch of one, with its id; data that is not JSON stays text.
+      INSERT INTO event_batches (last_id, first_id, run_id, events)
+        SELECT id, id, run_id, json_array(json_array(ts, type, json(data))) FROM events WHERE json_valid(data);
+      INSERT INTO event_batches (last_id, first_id, run_id, events)
+        SELECT id, id, run_id, json_array(json_array(ts, type, data)) FROM events WHERE NOT json_valid(data);
+      DROP TABLE events;
+
+      -- The events one per row, as the table used to show them, for SQL that reads them directly;
+      -- a condition on batch_last_id lets such SQL skip whole batches.
+      CREATE VIEW events (id, run_id, ts, type, data, batch_last_id) AS
+        SELECT b.first_id + j.key, b.run_id,
+               CASE j.type WHEN 'array' THEN j.value ->> 0 ELSE j.value ->> '$.ts' END,
+               CASE j.type WHEN 'array' THEN j.value ->> 1 ELSE j.value ->> '$.type' END,
+               CASE j.type WHEN 'array' THEN j.value -> 2 ELSE j.value END,
+               b.last_id
+          FROM event_batches b, json_each(b.events) j;
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

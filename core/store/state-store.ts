@@ -3,15 +3,17 @@
  *
  * Synchronous like better-sqlite3 itself: every write is one tiny `BEGIN IMMEDIATE` transaction
  * that never spans an await (RELIABILITY rules 5 and 6). Every string written passes through the
- * store's redactor at one point, {@link StateStore.scrub} (rule 13).
+ * store's redactor (rule 13): run and transition fields in {@link StateStore.scrub}, agent events
+ * as the JSON text of their batch in `redactBatch` (event-batches.ts).
  *
  * This module loads SQLite; commands that may not need it import `openStateStore` from `./open.js`.
  */
 import { CodexAgentError } from '../errors.js';
 import { makeRedactor, redactedJson, type Redactor } from '../redact.js';
-import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { RUN_COLUMNS, eventFromRow, runFromRow, transitionFromRow, type EventRecord, type RunRecord, type TransitionRecord } from './rows.js';
+import { BatchInserter } from './batch-inserter.js';
+import { readBatch, toBatchRows, type EventBatchRecord } from './event-batches.js';
+import { RUN_COLUMNS, runFromRow, transitionFromRow, type RunRecord, type TransitionRecord } from './rows.js';
 import type { EventQuery, EventRow, NewEvent, NewRun, NewTransition, RunPatch, RunRow, TransitionRow } from './types.js';
 
 export { STORE_SCHEMA_VERSION } from './schema.js';
@@ -31,6 +33,7 @@ export class StateStore {
   private readonly redact: Redactor;
   private readonly updates = new Map<string, { run(params: Params): { changes: number } }>();
   private readonly sql;
+  private batches: BatchInserter | undefined;
 
   private constructor(file: string, db: SqliteDatabase, redact: Redactor) {
     this.file = file;
@@ -44,17 +47,12 @@ export class StateStore {
       insertTransition: db.prepare(
         'INSERT INTO transitions (repo, slug, from_status, to_status, reason, run_id, at) VALUES (@repo, @slug, @from, @to, @reason, @runId, @at)',
       ),
-      insertEvent: db.prepare('INSERT INTO events (run_id, ts, type, data) VALUES (@runId, @ts, @type, @data)'),
       run: db.prepare<[number], RunRecord>('SELECT * FROM runs WHERE id = ?'),
       runsOf: db.prepare<[string, string], RunRecord>('SELECT * FROM runs WHERE repo = ? AND slug = ? ORDER BY id'),
       activeRuns: db.prepare<[], RunRecord>('SELECT * FROM runs WHERE ended_at IS NULL ORDER BY id'),
       transitionsOf: db.prepare<[string, string], TransitionRecord>('SELECT * FROM transitions WHERE repo = ? AND slug = ? ORDER BY id'),
-      eventsOf: db.prepare<Params, EventRecord>(
-        `SELECT * FROM events WHERE run_id = @runId AND id > @afterId
-           AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
-         ORDER BY id LIMIT @limit`,
-      ),
-      lastEventId: db.prepare<[], { id: number }>("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS id"),
+      batchesOf: db.prepare<[number, number], EventBatchRecord>('SELECT first_id, run_id, events FROM event_batches WHERE run_id = ? AND last_id > ? ORDER BY last_id'),
+      lastEventId: db.prepare<[], { id: number }>('SELECT last_id AS id FROM event_sequence WHERE id = 1'),
     };
   }
 
@@ -100,14 +98,6 @@ export class StateStore {
     if (changes === 0) throw new CodexAgentError('run-not-found', `No run ${id} in ${this.file}.`, { details: { runId: id } });
   }
 
-  private multiInsert: Statement | undefined;
-
-  /** The prepared multi-row event INSERT (SQLite's default limit is 32,766 parameters: 4 × 50 is far below). */
-  private insertEvents(): Statement {
-    this.multiInsert ??= this.db.prepare(`INSERT INTO events (run_id, ts, type, data) VALUES ${Array(EVENTS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`);
-    return this.multiInsert;
-  }
-
   /** Stores a task's state change with its time and reason. */
   recordTransition(t: NewTransition): void {
     this.immediate(() => this.sql.insertTransition.run(this.scrub({ ...t, runId: t.runId ?? null })));
@@ -115,23 +105,15 @@ export class StateStore {
 
   /**
    * Stores a batch of a run's events in one transaction: all of them or, on any failure, none.
-   * Returns the id of the last one (0 for an empty batch).
+   * Each event gets its own id; they are stored together, redacted, as one row per
+   * `MAX_EVENTS_PER_ROW` events (see event-batches.ts). Returns the id of the last one (0 for
+   * an empty batch).
    */
   appendEvents(runId: number, events: readonly NewEvent[]): number {
     if (events.length === 0) return 0;
-    return this.immediate(() => {
-      let last = 0;
-      const rows = events.map((e) => this.scrub({ runId, ts: e.ts, type: e.type, data: new Json(e.data) }));
-      // Full chunks go through one multi-row INSERT each: half the cost of a statement per row.
-      let i = 0;
-      for (; i + EVENTS_PER_INSERT <= rows.length; i += EVENTS_PER_INSERT) {
-        const params: unknown[] = [];
-        for (const row of rows.slice(i, i + EVENTS_PER_INSERT)) params.push(row.runId, row.ts, row.type, row.data);
-        last = Number(this.insertEvents().run(params).lastInsertRowid);
-      }
-      for (; i < rows.length; i++) last = Number(this.sql.insertEvent.run(rows[i]!).lastInsertRowid);
-      return last;
-    });
+    const rows = toBatchRows(runId, events, this.redact);
+    this.batches ??= new BatchInserter(this.db);
+    return this.batches.insert(runId, rows);
   }
 
   run(id: number): RunRow | undefined {
@@ -156,13 +138,16 @@ export class StateStore {
 
   /** A run's events in id order; page with `afterId` set to the last id seen. */
   eventsOf(runId: number, query: EventQuery = {}): EventRow[] {
-    const params = {
-      runId,
-      afterId: query.afterId ?? 0,
-      types: query.types ? JSON.stringify(query.types) : null,
-      limit: query.limit ?? -1,
-    };
-    return this.sql.eventsOf.all(params).map(eventFromRow);
+    const afterId = query.afterId ?? 0;
+    const types = query.types ? new Set(query.types) : null;
+    const limit = query.limit === undefined || query.limit < 0 ? Infinity : query.limit;
+    const out: EventRow[] = [];
+    if (limit === 0 || types?.size === 0) return out;
+    for (const row of this.sql.batchesOf.iterate(runId, afterId)) {
+      readBatch(row, afterId, types, limit, out);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /** The id of the newest event ever stored (0 when none): the cursor to follow from. */
@@ -196,9 +181,6 @@ export class StateStore {
     return out;
   }
 }
-
-/** Events per multi-row INSERT in `appendEvents`. */
-const EVENTS_PER_INSERT = 50;
 
 /** A parameter to store as JSON text. */
 class Json {
