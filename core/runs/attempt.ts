@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentEvent, TodoItem } from '../agents/events.js';
@@ -6,6 +6,7 @@ import { buildAgentInvocation, createStreamParser, type Outcome, type ProcessAge
 import { agentEnvironment } from '../agents/env.js';
 import type { AgentProfile } from '../config/schema.js';
 import type { Redactor } from '../redact.js';
+import { RawLog } from './raw-log.js';
 import type { EventBatcher } from '../store/event-batcher.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Task } from '../task.js';
@@ -71,7 +72,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     throw err;
   }
   const parser = createStreamParser(input.profile.kind as ProcessAgentKind);
-  const log = (record: object) => appendFileSync(input.logFile, `${redact(JSON.stringify(record))}\n`, { mode: 0o600 });
+  const rawLog = new RawLog(input.logFile, redact);
+  const log = (record: object) => rawLog.write(record);
   log({ ts: Date.now(), kind: 'start', command: invocation.command, args: invocation.args.map((a) => (a === input.prompt ? '<prompt>' : a)) });
 
   let sessionId: string | undefined = input.resumeSessionId;
@@ -126,6 +128,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
 
   const exit = await agent.done.finally(() => rmSync(scratch, { recursive: true, force: true }));
   log({ ts: Date.now(), kind: 'exit', code: exit.code, signal: exit.signal, timedOut: exit.timedOut, cancelled: exit.cancelled, spawnError: exit.spawnError?.code });
+  rawLog.flush();
   handle(parser.finish({ code: exit.code, signal: exit.signal, timedOut: exit.timedOut, cancelled: exit.cancelled }, Date.now()));
   batcher.flush();
 
