@@ -26,6 +26,7 @@ export function describeAgentEvent(event: AgentEvent): string | undefined {
     case 'file_change':
       return `✎ ${event.changes.map((c) => `${c.kind} ${c.path}`).join(', ')}`;
     case 'todo': {
+      if (event.items.length === 0) return undefined; // a cleared list says nothing worth a line
       const done = event.items.filter((i) => i.status === 'completed').length;
       const current = event.items.find((i) => i.status === 'in_progress') ?? event.items.find((i) => i.status !== 'completed');
       return `☐ plan ${done}/${event.items.length}${current ? ` — ${clipLine(current.text, 80)}` : ' — all done'}`;
