@@ -49,7 +49,6 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
 }
 
 async function hasIdentity(cwd: string): Promise<boolean> {
-  const name = await runGit(['config', 'user.name'], { cwd, allowFailure: true });
-  const email = await runGit(['config', 'user.email'], { cwd, allowFailure: true });
+  const [name, email] = await Promise.all([runGit(['config', 'user.name'], { cwd, allowFailure: true }), runGit(['config', 'user.email'], { cwd, allowFailure: true })]);
   return name.exitCode === 0 && email.exitCode === 0;
 }

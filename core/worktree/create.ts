@@ -86,6 +86,12 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
       hint: `Work there, or remove it first: codex-agent task worktree remove ${task.slug}`,
     });
   }
+  // Read-only look-ups run while the worktree list is read: each git start costs milliseconds.
+  const refs = Promise.all([
+    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${task.branch}`], { cwd: task.repo, allowFailure: true, signal }),
+    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${task.base}^{commit}`], { cwd: task.repo, allowFailure: true, signal }),
+  ]);
+  refs.catch(() => undefined); // awaited below, after the checks that may throw first
   let worktrees = await listWorktrees(task.repo, signal);
   if (worktrees.some((w) => w.prunable !== undefined && w.locked === undefined)) {
     await runGit(['worktree', 'prune'], { cwd: task.repo, signal });
@@ -109,10 +115,9 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
       hint: holder.main ? `Switch the main checkout to another branch (git switch ${task.base}), then try again.` : 'Git checks a branch out in one worktree at a time: remove that worktree, or work there.',
     });
   }
-  const branch = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${task.branch}`], { cwd: task.repo, allowFailure: true, signal });
+  const [branch, base] = await refs;
   const branchExists = branch.exitCode === 0;
   if (!branchExists) {
-    const base = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${task.base}^{commit}`], { cwd: task.repo, allowFailure: true, signal });
     if (base.exitCode !== 0) {
       throw new CodexAgentError('invalid-value', `The base branch ${task.base} of ${task.slug} does not exist in ${task.repo}.`, {
         hint: `Create it, or change the task's base: codex-agent task edit ${task.slug} --base <branch>`,
