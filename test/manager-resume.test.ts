@@ -74,9 +74,7 @@ describe('manager launch after a SIGKILL of the supervisor', () => {
     expect(before!.resumeId).toBeUndefined();
     expect(after!.resumeId).toBe(session);
     expect(after!.argv).toContain(kind === 'codex' ? 'resume' : '--resume');
-    // The fake agent reads Claude's prompt from after -p, but it comes last, after `--`.
-    const prompt = kind === 'claude' ? after!.argv.at(-1) : after!.prompt;
-    expect(prompt).toMatch(/^Your previous attempt was interrupted \(its supervisor is gone\)\. Continue the task/);
+    expect(after!.prompt).toMatch(/^Your previous attempt was interrupted \(its supervisor is gone\)\. Continue the task/);
   });
 
   it('starts a fresh session when the interrupted run recorded none', async () => {
