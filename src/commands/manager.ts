@@ -10,6 +10,7 @@ import { planWaves, type Plan } from '../../core/plan/waves.js';
 import { makeRedactor, secretsFromEnv } from '../../core/redact.js';
 import { Registry } from '../../core/registry/registry.js';
 import { sleep } from '../../core/runs/backoff.js';
+import { isOwnerAlive } from '../../core/runs/stop.js';
 import { openStateStore } from '../../core/store/open.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -91,7 +92,11 @@ export async function managerPlanCommand(ctx: Context, output: Output, options: 
 export async function reconcileOrphans(ctx: Context, output: Output): Promise<number> {
   const store = await openStateStore(ctx.paths.stateDb, { redact: makeRedactor({ secrets: secretsFromEnv(ctx.env) }) });
   try {
-    const reconciled = await reconcileRuns(new Registry(ctx.paths.registry), store, { graceMs: 5_000, retriesOf: () => 2 });
+    const registry = new Registry(ctx.paths.registry);
+    // The budgets need the configs: read them only when some run was left behind.
+    const orphaned = store.activeRuns().some((r) => !isOwnerAlive(r.owner));
+    const retriesOf = orphaned ? await retryBudgets(ctx, registry) : () => DEFAULT_RETRIES;
+    const reconciled = await reconcileRuns(registry, store, { graceMs: 5_000, retriesOf });
     for (const r of reconciled) {
       output.err(`${r.slug}: run ${r.runId} was left by a supervisor that is gone — marked interrupted${r.killedGroup ? `, its agent (group ${r.killedGroup}) stopped` : ''}${r.task ? `, task ${r.task}` : ''}${r.resumable ? ` (its next run resumes agent session ${r.resumable})` : ''}.`);
     }
@@ -100,6 +105,34 @@ export async function reconcileOrphans(ctx: Context, output: Output): Promise<nu
     store.close();
   }
 }
+
+/**
+ * Each task's retry budget, for deciding whether an interrupted run is retried: the task's own
+ * `retries`, else its repo's `tasks.retries` (read only for repos that need it), else the default.
+ */
+async function retryBudgets(ctx: Context, registry: Registry): Promise<(repo: string, slug: string) => number> {
+  const tasks = (await registry.read()).tasks;
+  const here = (await ctx.repo())?.root;
+  const byRepo = new Map<string, number>();
+  const { loadConfig } = await import('../../core/config/load.js');
+  const configured = (repo: string): number => {
+    let n = byRepo.get(repo);
+    if (n === undefined) {
+      try {
+        n = loadConfig({ repoRoot: repo, env: ctx.env, paths: ctx.paths }).config.tasks.retries;
+      } catch {
+        n = DEFAULT_RETRIES; // a repo whose config no longer loads: its runs are still settled
+      }
+      byRepo.set(repo, n);
+    }
+    return n;
+  };
+  if (here) byRepo.set(here, (await ctx.config()).config.tasks.retries);
+  return (repo, slug) => tasks.find((t) => t.repo === repo && t.slug === slug)?.retries ?? configured(repo);
+}
+
+/** The schema's default `tasks.retries`. */
+const DEFAULT_RETRIES = 2;
 
 function describeLease(lease: Lease): string {
   return `pid ${lease.pid}, running since ${new Date(lease.startedAt).toLocaleTimeString()}`;
