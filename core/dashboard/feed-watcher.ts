@@ -2,9 +2,13 @@
  * What the dashboard watches (DESIGN §11, GIT.md): the data directory — tasks.json and the SQLite
  * WAL, by directory and not by file (RELIABILITY rule 4: atomic replaces swap the file) — and each
  * task worktree's git dir (`index`, `HEAD`), never whole worktrees. It only classifies changes.
+ *
+ * It listens to chokidar's raw events: chokidar drops a second `change` of the same file within
+ * 50 ms (no trailing event), and agents write the WAL more often than that, so the last write of a
+ * burst would wait for the next one, or for the slow refresh, to reach the screen.
  */
 import { mkdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { GIT_DIR_FILES, gitDirOf } from './git-queue.js';
 import type { TaskKey } from './task-view.js';
@@ -19,6 +23,7 @@ export interface FeedChanges {
 export class FeedWatcher {
   private watcher: FSWatcher | undefined;
   private gitDirs = new Map<string, TaskKey>();
+  private dataDirs = new Set<string>();
 
   constructor(
     private readonly files: { registryFile: string; stateDb: string },
@@ -29,10 +34,19 @@ export class FeedWatcher {
   async start(): Promise<void> {
     const dataDir = dirname(this.files.registryFile);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const dirs = [...new Set([dataDir, dirname(this.files.stateDb)])];
-    const watcher = watch(dirs, { ignoreInitial: true, depth: 0, persistent: true });
+    this.dataDirs = new Set([dataDir, dirname(this.files.stateDb)]);
+    const watcher = watch([...this.dataDirs], { ignoreInitial: true, depth: 0, persistent: true });
     this.watcher = watcher;
     watcher.on('all', (_event, path) => this.changed(path));
+    // Raw events are not throttled. One comes from a directory's watcher (a name in it) or from a
+    // file's own watcher; marking twice is harmless, the feed coalesces.
+    watcher.on('raw', (_event, name, details) => {
+      const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+      if (typeof watched !== 'string') return;
+      const isDir = this.dataDirs.has(watched) || this.gitDirs.has(watched);
+      if (isDir && !name) return;
+      this.changed(isDir ? join(watched, name) : watched);
+    });
     watcher.on('error', () => undefined); // a vanished git dir: the registry change that follows says why
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
