@@ -4,6 +4,8 @@ import type { TaskView } from '../core/dashboard/task-view.js';
 import { App, type DashboardActions } from '../ui/App.js';
 import { createDashboardStore, ensureSelection } from '../ui/store.js';
 import { viewOf } from './helpers/task-views.js';
+import { pieces, Spans } from '../ui/Spans.js';
+import { Text } from 'ink';
 
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
 const KEYS = { down: '\u001B[B', up: '\u001B[A', pageDown: '\u001B[6~', pageUp: '\u001B[5~', home: '\u001B[H', end: '\u001B[F', enter: '\r', tab: '\t', esc: '\u001B', backspace: '\u007F' };
@@ -229,5 +231,24 @@ describe('dashboard components at fixed sizes', () => {
       for (const l of lines(frame())) expect([...l].length).toBeLessThanOrEqual(w);
       current?.unmount();
     }
+  });
+});
+
+describe('Spans: one line as pieces Ink measures cheaply', () => {
+  it('keeps printable ASCII together and puts every other run (glyphs, arrows, dashes) in its own piece, styles kept', () => {
+    const spans = [{ text: '›' }, { text: '● ', style: 'green' as const }, { text: 'task-1 ', style: 'bold' as const }, { text: '$ npm test → exit 0 — ok', style: 'dim' as const }];
+    const parts = pieces(spans);
+    expect(parts.map((p) => p.replace(ANSI, ''))).toEqual(['›●', ' task-1 $ npm test ', '→', ' exit 0 ', '—', ' ok']);
+    expect(parts.join('').replace(ANSI, '')).toBe('›● task-1 $ npm test → exit 0 — ok');
+    for (const p of parts) expect(/^[\x20-\x7e]*$/.test(p.replace(ANSI, '')) || /^[^\x20-\x7e]+$/.test(p.replace(ANSI, ''))).toBe(true);
+  });
+
+  it('a row with glyphs draws exactly as one text would', () => {
+    const spans = [{ text: ' ' }, { text: '● ', style: 'cyan' as const }, { text: 'task-1'.padEnd(20), style: 'bold' as const }, { text: '☐ plan 1/3 — Change 392' }];
+    const asOne = render(<Text wrap="truncate">{spans.map((s) => s.text).join('')}</Text>);
+    const asPieces = render(<Spans spans={spans} />);
+    expect(asPieces.lastFrame()!.replace(ANSI, '')).toBe(asOne.lastFrame()!.replace(ANSI, ''));
+    asOne.unmount();
+    asPieces.unmount();
   });
 });

@@ -1,9 +1,8 @@
-import { Text } from 'ink';
 import { memo } from 'react';
-import { styleText } from 'node:util';
 import type { TaskView } from '../core/dashboard/task-view.js';
 import { STATUS_LOOK } from '../core/task-look.js';
 import { fit, type Cell } from './format.js';
+import { Spans, type Span } from './Spans.js';
 
 export interface TaskRowProps {
   view: TaskView;
@@ -14,8 +13,9 @@ export interface TaskRowProps {
 }
 
 /**
- * One task as one line of text, styled inline: one Ink node per row instead of one per cell keeps
- * a 200-task frame cheap to lay out. Memoized, so only the rows whose task changed re-render.
+ * One task as one line of text, styled inline: a few Ink nodes per row (see Spans) instead of one
+ * per cell keeps a 200-task frame cheap to lay out. Memoized, so only the rows whose task changed
+ * re-render.
  */
 export const TaskRow = memo(function TaskRow({ view, cells, selected, now }: TaskRowProps) {
   const style = STATUS_LOOK[view.task.status].style;
@@ -24,20 +24,16 @@ export const TaskRow = memo(function TaskRow({ view, cells, selected, now }: Tas
   let last = parts.length - 1;
   while (last >= 0 && parts[last]!.trim() === '') last--;
   if (last >= 0) parts[last] = parts[last]!.trimEnd();
-  let line = selected ? '›' : ' ';
+  const spans: Span[] = [{ text: selected ? '›' : ' ' }];
   for (let i = 0; i <= last; i++) {
     const id = cells[i]!.id;
     const text = parts[i]!;
-    if (id === 'glyph' || id === 'state') line += styleText(style, text);
-    else if (id === 'slug') line += styleText('bold', text);
-    else if (id === 'event' && !selected) line += styleText('dim', text);
-    else if (id === 'conflict' && text.trim()) line += styleText('yellow', text);
-    else if (id === 'verdict' && text.trim()) line += styleText(view.facts.verdict?.verdict === 'pass' ? 'green' : 'red', text);
-    else line += text;
+    if (id === 'glyph' || id === 'state') spans.push({ text, style });
+    else if (id === 'slug') spans.push({ text, style: 'bold' });
+    else if (id === 'event' && !selected) spans.push({ text, style: 'dim' });
+    else if (id === 'conflict' && text.trim()) spans.push({ text, style: 'yellow' });
+    else if (id === 'verdict' && text.trim()) spans.push({ text, style: view.facts.verdict?.verdict === 'pass' ? 'green' : 'red' });
+    else spans.push({ text });
   }
-  return (
-    <Text wrap="truncate" inverse={selected}>
-      {line}
-    </Text>
-  );
+  return <Spans spans={spans} inverse={selected} />;
 });

@@ -1,0 +1,66 @@
+import { Box, Text } from 'ink';
+import { styleText } from 'node:util';
+
+export type SpanStyle = Parameters<typeof styleText>[0];
+
+/** A stretch of one line's text in one style. */
+export interface Span {
+  text: string;
+  style?: SpanStyle;
+}
+
+/** Runs of printable ASCII, and runs of anything else. */
+const RUNS = /[\x20-\x7e]+|[^\x20-\x7e]+/g;
+const ASCII = /^[\x20-\x7e]/;
+
+/**
+ * The spans of a line as the fewest pieces in which every piece is either printable ASCII or only
+ * other characters, each piece styled inline. Ink measures every text node of every frame, and
+ * measures a text with one glyph in it (●, →, —) character by character through a grapheme
+ * segmenter, but a plain-ASCII text by its length: a 200-column row with two glyphs, as one text,
+ * costs more than the rest of its frame.
+ */
+export function pieces(spans: readonly Span[]): string[] {
+  const out: string[] = [];
+  let piece = '';
+  let ascii = true;
+  for (const span of spans) {
+    for (const run of span.text.match(RUNS) ?? []) {
+      const isAscii = ASCII.test(run);
+      if (isAscii !== ascii && piece) {
+        out.push(piece);
+        piece = '';
+      }
+      ascii = isAscii;
+      piece += span.style ? styleText(span.style, run) : run;
+    }
+  }
+  if (piece) out.push(piece);
+  return out;
+}
+
+export interface SpansProps {
+  spans: readonly Span[];
+  inverse?: boolean;
+}
+
+/** One line of styled spans, as cheap for Ink to draw as it can be (see `pieces`). */
+export function Spans({ spans, inverse }: SpansProps) {
+  const parts = pieces(spans);
+  if (parts.length <= 1) {
+    return (
+      <Text wrap="truncate" inverse={inverse}>
+        {parts[0] ?? ''}
+      </Text>
+    );
+  }
+  return (
+    <Box height={1}>
+      {parts.map((part, i) => (
+        <Text key={i} wrap="truncate" inverse={inverse}>
+          {part}
+        </Text>
+      ))}
+    </Box>
+  );
+}
