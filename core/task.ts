@@ -53,6 +53,9 @@ export interface Task {
 }
 
 /** The registry file as it is on disk. */
+/** The registry format this code writes (forward migrations in registry/migrations.ts). */
+export const REGISTRY_VERSION = 1;
+
 export interface RegistryFile {
   version: number;
   tasks: Task[];

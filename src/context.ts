@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CodexAgentError } from '../core/errors.js';
-import { findRepo, type Repo } from '../core/git/repo.js';
+import { findRepo, repoAround, type Repo } from '../core/git/repo.js';
 import { appPaths, type AppPaths } from '../core/paths.js';
 import type { EffectiveConfig } from '../core/config/load.js';
 
@@ -33,10 +33,7 @@ export function makeContext(options: { cwd?: string; config?: string[] }): Conte
   }
   let repoPromise: Promise<Repo | undefined> | undefined;
   const repo = () => {
-    repoPromise ??= findRepo(cwd).catch((err: unknown) => {
-      if (err instanceof CodexAgentError && err.code === 'not-a-repo') return undefined;
-      throw err;
-    });
+    repoPromise ??= repoAround(cwd);
     return repoPromise;
   };
   return {

@@ -22,6 +22,16 @@ export async function findRepo(cwd: string): Promise<Repo> {
   return findRepoWithGit(cwd);
 }
 
+/** The repository that contains `cwd`, or undefined outside one (other failures still throw). */
+export async function repoAround(cwd: string): Promise<Repo | undefined> {
+  try {
+    return await findRepo(cwd);
+  } catch (err) {
+    if (err instanceof CodexAgentError && err.code === 'not-a-repo') return undefined;
+    throw err;
+  }
+}
+
 /** Variables that change how git finds a repository: when any is set, ask git itself. */
 const DISCOVERY_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM'];
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CodexAgentError } from '../errors.js';
-import { TASK_STATUSES, type RegistryFile, type Task } from '../task.js';
-import { migrateRegistry, REGISTRY_VERSION } from './migrations.js';
+import { REGISTRY_VERSION, TASK_STATUSES, type RegistryFile, type Task } from '../task.js';
 
 const STATUSES: ReadonlySet<string> = new Set(TASK_STATUSES);
 
@@ -98,7 +97,10 @@ export async function parseRegistry(text: string | undefined, file: string, stri
   if (text.trim() === '') {
     throw new CodexAgentError('registry-corrupt', `${file} is empty.`, { hint: 'Delete the empty file to start a new registry; codex-agent did not change it.' });
   }
-  const { doc, from } = migrateRegistry(parseJson(text, file), file);
+  const parsed = parseJson(text, file);
+  // A current document (the usual case) does not load the migrations.
+  const current = typeof parsed === 'object' && parsed !== null && (parsed as { version?: unknown }).version === REGISTRY_VERSION;
+  const { doc, from } = current ? { doc: parsed, from: REGISTRY_VERSION } : (await import('./migrations.js')).migrateRegistry(parsed, file);
   if (!strict && looksValid(doc)) return { registry: doc, migratedFrom: from };
   return { registry: await validateRegistry(doc, file), migratedFrom: from };
 }

@@ -1,7 +1,7 @@
 import { CodexAgentError } from '../errors.js';
+import { REGISTRY_VERSION } from '../task.js';
 
-/** The registry format this code writes. */
-export const REGISTRY_VERSION = 1;
+export { REGISTRY_VERSION };
 
 /**
  * Forward migrations: `MIGRATIONS[v]` turns a version-`v` document into version `v + 1`. Version 0
