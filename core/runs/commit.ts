@@ -27,6 +27,9 @@ export function commitMessage(task: Task, profile: string, summary: string | und
  * fails the commit, and the caller reports its output.
  */
 export async function commitAgentWork(worktree: string, task: Task, profile: string, summary: string | undefined, hydrated: readonly string[]): Promise<CommitResult> {
+  // Read while the changes are staged: each git start costs milliseconds.
+  const identity = hasIdentity(worktree);
+  identity.catch(() => undefined); // awaited below
   // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
   // exclude only the hydrated paths git does not already ignore.
   const ignored = hydrated.length ? (await runGit(['check-ignore', '--', ...hydrated], { cwd: worktree, allowFailure: true })).stdout.split('\n') : [];
@@ -35,9 +38,8 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
   const staged = await runGit(['diff', '--cached', '--name-only', '-z'], { cwd: worktree });
   const files = staged.stdout.split('\0').filter(Boolean);
   if (files.length === 0) return { committed: false, files };
-  const identity = await hasIdentity(worktree);
   const args = [
-    ...(identity ? [] : ['-c', 'user.name=codex-agent', '-c', 'user.email=codex-agent@localhost']),
+    ...((await identity) ? [] : ['-c', 'user.name=codex-agent', '-c', 'user.email=codex-agent@localhost']),
     'commit',
     '--quiet',
     '--file',

@@ -80,7 +80,7 @@ async function describeExisting(path: string, entry: WorktreeEntry | undefined):
 }
 
 /** Checks everything that can be checked before touching git; returns the worktrees git knows. */
-async function preflight(task: Task, path: string, signal: AbortSignal | undefined): Promise<{ branchExists: boolean; worktrees: WorktreeEntry[] }> {
+async function preflight(task: Task, path: string, signal: AbortSignal | undefined): Promise<{ branchExists: boolean; start: string; worktrees: WorktreeEntry[] }> {
   if (task.worktree && (await lstat(task.worktree).catch(() => undefined))) {
     throw new CodexAgentError('worktree-exists', `Task ${task.slug} already has a worktree at ${task.worktree}.`, {
       hint: `Work there, or remove it first: codex-agent task worktree remove ${task.slug}`,
@@ -124,7 +124,9 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
       });
     }
   }
-  return { branchExists, worktrees };
+  // The commit the worktree starts at: the branch's when it exists, else the base's.
+  const start = (branchExists ? branch : base).stdout.trim();
+  return { branchExists, start, worktrees };
 }
 
 /**
@@ -145,7 +147,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
   const path = worktreePathFor(task.repo, settings.root, task.slug);
   const wantHydrate = options.hydrate !== false && settings.hydrate.length > 0;
   if (wantHydrate) assertHydratePaths(settings.hydrate);
-  const { branchExists } = await preflight(task, path, signal);
+  const { branchExists, start } = await preflight(task, path, signal);
 
   const planning: Promise<HydrationPlan | null> = wantHydrate ? planHydration(task.repo, settings.hydrate, signal) : Promise.resolve(null);
   planning.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
@@ -182,7 +184,8 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   const commands = options.setup === false ? [] : settings.setup;
   const setup = commands.length ? await runSetup(commands, path, { signal, onEvent: emit }) : null;
-  const head = (await runGit(['rev-parse', 'HEAD'], { cwd: path, signal })).stdout.trim();
+  // Setup commands may have committed; otherwise HEAD is the commit the worktree started at.
+  const head = setup || !start ? (await runGit(['rev-parse', 'HEAD'], { cwd: path, signal })).stdout.trim() : start;
   const result: CreatedWorktree = {
     slug: task.slug,
     repo: task.repo,
