@@ -34,5 +34,24 @@ describe('reconciling a run whose runner died', () => {
       expect(status.stderr).toMatch(/slow: run \d+ was left by a supervisor that is gone — marked interrupted/);
       expect((await sb.json<{ status: string }>(['task', 'show', 'slow'], { cwd: ar.repo })).status).toBe(expected);
     });
+
+    it(`the supervisor's own start-up reconcile uses it too (${retries}): the task becomes ${expected}`, async () => {
+      sb = makeSandbox();
+      const ar = await agentRepo(sb);
+      ar.script([[{ todo: ['Think'] }, { sleep: 60_000 }]]);
+      await sb.json(['task', 'add', 'Slow', '--slug', 'slow', '--goal', 'x'], { cwd: ar.repo });
+      const env = { ...ar.env, CODEX_AGENT_TASKS_RETRIES: retries };
+      await orphanRun(env, ar.repo, () => {
+        try {
+          return ar.invocations().length > 0;
+        } catch {
+          return false;
+        }
+      });
+      // The supervisor itself (what `manager launch` starts): it settles the orphan, finds nothing launched, and exits.
+      const supervisor = await sb.cli(['manager', 'supervise'], { cwd: ar.repo, env });
+      expect(supervisor.stdout).toMatch(/reconciled run \d+ of slow: interrupted/);
+      expect((await sb.json<{ status: string }>(['task', 'show', 'slow'], { cwd: ar.repo })).status).toBe(expected);
+    });
   }
 });

@@ -23,9 +23,16 @@ export interface ReconciledRun {
 export interface ReconcileOptions {
   /** SIGTERM → SIGKILL grace for live orphan groups. */
   graceMs: number;
-  /** The retry budget of a task, for deciding between retry and failed. */
-  retriesOf: (repo: string, slug: string) => number;
+  /**
+   * A repo's `tasks.retries`: the retry budget of its tasks that set none of their own, for
+   * deciding between retry and failed. Asked once per repo, only for repos with a run to settle;
+   * when it fails, the default budget applies.
+   */
+  repoRetries: (repo: string) => number | Promise<number>;
 }
+
+/** The config's default `tasks.retries`. */
+const DEFAULT_RETRIES = 2;
 
 /**
  * After a supervisor died (SIGKILL, crash, reboot) its runs are still marked active (RELIABILITY
@@ -49,6 +56,18 @@ export async function reconcileRuns(registry: Registry, store: StateStore, optio
   while ([...killed.values()].some((g) => isGroupAlive(g)) && Date.now() < deadline) await sleep(50);
   for (const group of killed.values()) if (isGroupAlive(group)) signalGroup(group, 'SIGKILL');
 
+  const budgets = new Map<string, Promise<number>>();
+  const repoBudget = (repo: string): Promise<number> => {
+    let budget = budgets.get(repo);
+    if (!budget) {
+      budget = Promise.resolve()
+        .then(() => options.repoRetries(repo))
+        .catch(() => DEFAULT_RETRIES); // a repo whose config no longer loads: its runs are still settled
+      budgets.set(repo, budget);
+    }
+    return budget;
+  };
+
   const results: ReconciledRun[] = [];
   for (const run of orphans) {
     store.updateRun(run.id, { result: 'interrupted', error: 'its supervisor is gone', endedAt: Date.now() });
@@ -57,7 +76,7 @@ export async function reconcileRuns(registry: Registry, store: StateStore, optio
     let to: TaskStatus | null = null;
     if (task?.status === 'running' && !store.activeRuns().some((r) => r.repo === run.repo && r.slug === run.slug && r.id !== run.id)) {
       const interrupted = store.runsOf(run.repo, run.slug).filter((r) => r.result === 'interrupted').length;
-      to = interrupted > options.retriesOf(run.repo, run.slug) ? 'failed' : 'ready';
+      to = interrupted > (task.retries ?? (await repoBudget(run.repo))) ? 'failed' : 'ready';
       const reason = to === 'ready' ? 'interrupted: its supervisor is gone; will be retried' : `interrupted ${interrupted} times; out of retries`;
       try {
         await transitionTask(registry, store, task, to, reason, { runId: run.id, expect: ['running'] });

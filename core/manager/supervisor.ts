@@ -23,8 +23,6 @@ export const HEARTBEAT_MS = 2_000;
 export const LEASE_STALE_MS = 15_000;
 /** SIGTERM → SIGKILL grace for orphaned agent groups found at start-up. */
 const RECONCILE_GRACE_MS = 5_000;
-/** The retry budget of a task without its own (config `tasks.retries` default). */
-const DEFAULT_RETRIES = 2;
 
 export interface SupervisorOptions {
   paths: AppPaths;
@@ -84,10 +82,9 @@ export async function supervise(o: SupervisorOptions): Promise<SupervisorExit> {
   });
 
   try {
-    const known = (await o.registry.read()).tasks;
     const reconciled = await reconcileRuns(o.registry, o.store, {
       graceMs: RECONCILE_GRACE_MS,
-      retriesOf: (repo, slug) => known.find((t) => t.repo === repo && t.slug === slug)?.retries ?? DEFAULT_RETRIES,
+      repoRetries: async (repo) => (await o.loadConfig(repo, {})).tasks.retries,
     });
     for (const r of reconciled) o.log(`reconciled run ${r.runId} of ${r.slug}: interrupted${r.killedGroup ? `, killed group ${r.killedGroup}` : ''}${r.task ? `, task ${r.task}` : ''}${r.resumable ? `, session ${r.resumable} to resume` : ''}`);
 

@@ -10,7 +10,6 @@ import { planWaves, type Plan } from '../../core/plan/waves.js';
 import { makeRedactor, secretsFromEnv } from '../../core/redact.js';
 import { Registry } from '../../core/registry/registry.js';
 import { sleep } from '../../core/runs/backoff.js';
-import { isOwnerAlive } from '../../core/runs/stop.js';
 import { openStateStore } from '../../core/store/open.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -93,10 +92,7 @@ export async function reconcileOrphans(ctx: Context, output: Output): Promise<nu
   const store = await openStateStore(ctx.paths.stateDb, { redact: makeRedactor({ secrets: secretsFromEnv(ctx.env) }) });
   try {
     const registry = new Registry(ctx.paths.registry);
-    // The budgets need the configs: read them only when some run was left behind.
-    const orphaned = store.activeRuns().some((r) => !isOwnerAlive(r.owner));
-    const retriesOf = orphaned ? await retryBudgets(ctx, registry) : () => DEFAULT_RETRIES;
-    const reconciled = await reconcileRuns(registry, store, { graceMs: 5_000, retriesOf });
+    const reconciled = await reconcileRuns(registry, store, { graceMs: 5_000, repoRetries: (repo) => repoRetries(ctx, repo) });
     for (const r of reconciled) {
       output.err(`${r.slug}: run ${r.runId} was left by a supervisor that is gone — marked interrupted${r.killedGroup ? `, its agent (group ${r.killedGroup}) stopped` : ''}${r.task ? `, task ${r.task}` : ''}${r.resumable ? ` (its next run resumes agent session ${r.resumable})` : ''}.`);
     }
@@ -106,33 +102,12 @@ export async function reconcileOrphans(ctx: Context, output: Output): Promise<nu
   }
 }
 
-/**
- * Each task's retry budget, for deciding whether an interrupted run is retried: the task's own
- * `retries`, else its repo's `tasks.retries` (read only for repos that need it), else the default.
- */
-async function retryBudgets(ctx: Context, registry: Registry): Promise<(repo: string, slug: string) => number> {
-  const tasks = (await registry.read()).tasks;
-  const here = (await ctx.repo())?.root;
-  const byRepo = new Map<string, number>();
+/** A repo's `tasks.retries`: this repo's effective config (flags and env included), another's from its files. */
+async function repoRetries(ctx: Context, repo: string): Promise<number> {
+  if (repo === (await ctx.repo())?.root) return (await ctx.config()).config.tasks.retries;
   const { loadConfig } = await import('../../core/config/load.js');
-  const configured = (repo: string): number => {
-    let n = byRepo.get(repo);
-    if (n === undefined) {
-      try {
-        n = loadConfig({ repoRoot: repo, env: ctx.env, paths: ctx.paths }).config.tasks.retries;
-      } catch {
-        n = DEFAULT_RETRIES; // a repo whose config no longer loads: its runs are still settled
-      }
-      byRepo.set(repo, n);
-    }
-    return n;
-  };
-  if (here) byRepo.set(here, (await ctx.config()).config.tasks.retries);
-  return (repo, slug) => tasks.find((t) => t.repo === repo && t.slug === slug)?.retries ?? configured(repo);
+  return loadConfig({ repoRoot: repo, env: ctx.env, paths: ctx.paths }).config.tasks.retries;
 }
-
-/** The schema's default `tasks.retries`. */
-const DEFAULT_RETRIES = 2;
 
 function describeLease(lease: Lease): string {
   return `pid ${lease.pid}, running since ${new Date(lease.startedAt).toLocaleTimeString()}`;
