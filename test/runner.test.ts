@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -197,6 +198,20 @@ describe('task run', () => {
     const result = await run(slug);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/waiting for first/);
+  });
+
+  it('a run history it cannot open (a newer state.db) leaves the task ready, and no agent starts', async () => {
+    const { slug } = await add('Blocked by the store');
+    const db = new Database(join(sb.dir, 'data', 'codex-agents', 'state.db'));
+    db.pragma('user_version = 999');
+    db.close();
+    const result = await run(slug);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/written by a newer codex-agent/);
+    expect(result.stderr).toMatch(/running \(launched\)/); // claimed while the store opened, then given back
+    const [task] = await sb.json<{ status: string }[]>(['task', 'list', '--json'], { cwd: ar.repo });
+    expect(task!.status).toBe('ready');
+    expect(ar.invocations()).toEqual([]);
   });
 
   it('gives the agent an allow-listed environment, never ours whole', async () => {

@@ -11,6 +11,7 @@ import { findTask } from '../registry/task-ref.js';
 import { EventBatcher } from '../store/event-batcher.js';
 import { EventWriter } from '../store/event-writer.js';
 import type { StateStore } from '../store/state-store.js';
+import type { NewTransition } from '../store/types.js';
 import { repoNameOf, type Task, type TaskStatus } from '../task.js';
 import { createWorktree } from '../worktree/create.js';
 import type { AttemptResult } from './attempt.js';
@@ -30,7 +31,11 @@ export interface RunTaskOptions {
   paths: AppPaths;
   env: NodeJS.ProcessEnv;
   registry: Registry;
-  store: StateStore;
+  /**
+   * The run history. A promise lets it open while the task is claimed and git makes the worktree;
+   * the transitions made before it is ready are recorded once it is.
+   */
+  store: StateStore | Promise<StateStore>;
   redact: Redactor;
   /** Aborting stops the agent (SIGTERM to its group, then SIGKILL) and cancels the task. */
   signal?: AbortSignal;
@@ -68,19 +73,29 @@ const MAX_BACKOFF_MS = 120_000;
  * sent to the fallback profiles, and questions or exhausted retries escalated to `stuck`.
  */
 export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
-  const { registry, store, config } = options;
+  const { registry, config } = options;
   const emit: RunnerListener = (event: RunnerEvent) => options.onEvent?.(event);
   // The modules that drive the agent load while the task is claimed and its worktree is made,
   // when the main thread mostly waits for git.
   const attemptModule = import('./attempt.js');
   attemptModule.catch(() => undefined); // awaited before the first attempt
+  let opened: StateStore | undefined = options.store instanceof Promise ? undefined : options.store;
+  const unrecorded: NewTransition[] = [];
+  const openStore = async (): Promise<StateStore> => {
+    opened ??= await options.store;
+    for (const t of unrecorded.splice(0)) opened.recordTransition(t);
+    return opened;
+  };
   let task = findTask(await registry.read(), options.ref, options.repoRoot);
   const runIds: number[] = [];
   const slug = task.slug;
 
   const move = async (to: TaskStatus, reason: string, runId?: number, expect?: readonly TaskStatus[]) => {
-    const before = await transitionTask(registry, store, task, to, reason, { runId, expect });
-    if (before.status !== to) emit({ type: 'transition', slug, from: before.status, to, reason });
+    const at = Date.now();
+    const before = await transitionTask(registry, opened, task, to, reason, { runId, expect, at });
+    if (before.status === to) return;
+    if (!opened) unrecorded.push({ repo: task.repo, slug, from: before.status, to, reason, runId, at });
+    emit({ type: 'transition', slug, from: before.status, to, reason });
   };
 
   // Start: from ready (or reopened from failed/cancelled), or resume a stuck task with an answer.
@@ -88,7 +103,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   let prompt: string | undefined;
   if (options.answer !== undefined) {
     // The worker's last session, not a validator's (task validate records its own runs).
-    const last = store.runsOf(task.repo, slug).filter((r) => r.role === 'worker').at(-1);
+    const last = (await openStore()).runsOf(task.repo, slug).filter((r) => r.role === 'worker').at(-1);
     await move('running', 'answered', last?.id, ['stuck']);
     resumeSessionId = last?.sessionId ?? undefined;
     prompt = resumePrompt('answer', options.answer, last?.question ?? undefined);
@@ -102,6 +117,20 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   }
   task = findTask(await registry.read(), options.ref, options.repoRoot);
 
+  // bootstrap: the worktree (hydrated) is made while the run history opens.
+  emit({ type: 'phase', slug, phase: 'bootstrap' });
+  const worktreeMade = ensureWorktree(task, options, emit);
+  worktreeMade.catch(() => undefined); // awaited below
+  let store: StateStore;
+  try {
+    store = await openStore();
+  } catch (err) {
+    // Nothing ran: the task goes back to ready, its worktree (if made) kept for the next run.
+    await worktreeMade.catch(() => undefined);
+    await transitionTask(registry, undefined, task, 'ready', 'the run history could not be opened').catch(() => undefined);
+    throw err;
+  }
+
   const batcher = new EventBatcher(new EventWriter(store));
   const finish = async (status: TaskStatus, reason: string, extra: Partial<RunTaskResult> = {}, runId?: number): Promise<RunTaskResult> => {
     batcher.close();
@@ -113,9 +142,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   };
 
   try {
-    // bootstrap: worktree (hydrated), prompt.
-    emit({ type: 'phase', slug, phase: 'bootstrap' });
-    const worktree = await ensureWorktree(task, options, emit);
+    const worktree = await worktreeMade;
     task = findTask(await registry.read(), slug, task.repo);
     const chain = profileChain(task, config);
     const summaries = Object.fromEntries(task.deps.map((dep) => [dep, store.runsOf(task.repo, dep).filter((r) => r.role === 'worker' && r.result === 'success').at(-1)?.summary ?? undefined]));

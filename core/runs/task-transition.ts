@@ -16,9 +16,9 @@ export async function transitionTask(
   task: Pick<Task, 'repo' | 'slug'>,
   to: TaskStatus,
   reason: string,
-  options: { runId?: number; expect?: readonly TaskStatus[]; patch?: Partial<Pick<Task, 'worktree'>> } = {},
+  options: { runId?: number; expect?: readonly TaskStatus[]; patch?: Partial<Pick<Task, 'worktree'>>; at?: number } = {},
 ): Promise<Task> {
-  const now = Date.now();
+  const now = options.at ?? Date.now();
   const before = await registry.update((r) => {
     const current = findTask(r, `${task.slug}`, task.repo);
     if (options.expect && !options.expect.includes(current.status)) {

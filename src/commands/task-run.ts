@@ -17,7 +17,9 @@ async function drive(ctx: Context, output: Output, ref: string, options: RunOpti
   const repo = ref.includes('/') ? undefined : await ctx.repo();
   const { config } = await ctx.config();
   const redact = makeRedactor({ secrets: secretsFromEnv(ctx.env) });
-  const store = await openStateStore(ctx.paths.stateDb, { redact });
+  // Opens while the task is claimed and its worktree made (runTask waits for it when it needs it).
+  const store = openStateStore(ctx.paths.stateDb, { redact });
+  store.catch(() => undefined); // runTask reports the failure
   const signals = abortOnSignals();
   let result: RunTaskResult;
   try {
@@ -38,7 +40,7 @@ async function drive(ctx: Context, output: Output, ref: string, options: RunOpti
     });
   } finally {
     signals.dispose();
-    store.close();
+    await store.then((s) => s.close(), () => undefined);
   }
   if (output.json) printJson(output, { result });
   else report(output, result);
