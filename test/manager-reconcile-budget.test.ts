@@ -1,19 +1,10 @@
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentRepo } from './helpers/agent-repo.js';
-import { BIN, makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { orphanRun } from './helpers/orphan-run.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 let sb: Sandbox;
 afterEach(() => sb.cleanup());
-
-/** A foreground `task run` killed hard while its agent works: its run stays marked active. */
-async function orphanRun(env: NodeJS.ProcessEnv, repo: string, started: () => boolean): Promise<void> {
-  const runner = spawn(process.execPath, [BIN, 'task', 'run', 'slow'], { cwd: repo, env: { ...process.env, ...sb.env, ...env }, stdio: 'ignore' });
-  const end = Date.now() + 20_000;
-  while (Date.now() < end && !started()) await new Promise((r) => setTimeout(r, 50));
-  runner.kill('SIGKILL');
-  await new Promise((r) => runner.once('exit', r));
-}
 
 /** A repo with task `slow` whose run was left behind by a killed runner, under `tasks.retries = retries`. */
 async function orphanedTask(retries: string) {
@@ -22,13 +13,7 @@ async function orphanedTask(retries: string) {
   ar.script([[{ todo: ['Think'] }, { sleep: 60_000 }]]);
   await sb.json(['task', 'add', 'Slow', '--slug', 'slow', '--goal', 'x'], { cwd: ar.repo });
   const env = { ...ar.env, CODEX_AGENT_TASKS_RETRIES: retries };
-  await orphanRun(env, ar.repo, () => {
-    try {
-      return ar.invocations().length > 0;
-    } catch {
-      return false; // the line is being written
-    }
-  });
+  await orphanRun(sb, ar, 'slow', env);
   return { ar, env };
 }
 

@@ -1,33 +1,27 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from '../core/registry/registry.js';
 import { addTask } from '../core/registry/task-ops.js';
 import { agentRepo } from './helpers/agent-repo.js';
+import { orphanRun } from './helpers/orphan-run.js';
 import { BIN, makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { openPane, shq, TMUX_MISSING, type Pane } from './helpers/tmux.js';
 
-/** A real terminal: tmux on a private socket, one pane of a fixed size running the built CLI. */
-const SOCKET = `codex-agent-tui-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+/** A real terminal: a tmux pane of a fixed size running the built CLI. */
 const ROWS = 20;
 const COLUMNS = 90;
 
 let sb: Sandbox;
 let repo: string;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...sb.env, TERM: 'xterm-256color' } });
-const screen = () => tmux('capture-pane', '-p', '-t', 'dash');
-const alternate = () => tmux('display-message', '-p', '-t', 'dash', '#{alternate_on}').trim();
+let pane: Pane | undefined;
 
-async function waitFor(check: (s: string) => boolean, what: string, ms = 15_000): Promise<string> {
-  const end = Date.now() + ms;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (check(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen:\n${last}`);
+function dash(): Pane {
+  if (!pane) throw new Error('the dashboard was not started');
+  return pane;
 }
+const waitFor = (check: (s: string) => boolean, what: string, ms = 15_000) => dash().waitFor(check, what, { ms });
+const keys = (...k: string[]) => dash().keys(...k);
 
 /** The frame is never taller than the pane: the header stays on the first row, nothing scrolled. */
 function assertFits(s: string): void {
@@ -46,64 +40,60 @@ async function readyTasks(count: number): Promise<void> {
 }
 
 /** Runs `status --tui` in the repo in a pane of ROWS×COLUMNS; the script prints EXIT:<code> when it returns. */
-function startDashboard(exports = ''): void {
-  const script = join(sb.dir, 'run.sh');
-  writeFileSync(script, `${exports}cd '${repo}'\nprintf 'BEFORE-THE-DASHBOARD\\n'\n'${process.execPath}' '${BIN}' status --tui\necho "EXIT:$?"\nsleep 600\n`);
-  tmux('new-session', '-d', '-s', 'dash', '-x', String(COLUMNS), '-y', String(ROWS), 'sh', script);
+function startDashboard(env: NodeJS.ProcessEnv = {}): void {
+  const script = `cd ${shq(repo)}\nprintf 'BEFORE-THE-DASHBOARD\\n'\n${shq(process.execPath)} ${shq(BIN)} status --tui\necho "EXIT:$?"\nsleep 600\n`;
+  pane = openPane(sb.dir, script, { columns: COLUMNS, rows: ROWS }, { ...sb.env, ...env });
 }
 
 beforeEach(() => {
   sb = makeSandbox();
 });
 afterEach(() => {
-  try {
-    execFileSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
-  } catch {
-    // already gone
-  }
+  pane?.kill();
+  pane = undefined;
   sb.cleanup();
 });
 
-describe('status --tui in a real terminal (tmux)', () => {
+describe.skipIf(TMUX_MISSING)('status --tui in a real terminal (tmux)', () => {
   it('fills the pane without exceeding it, moves, shows help, quits and leaves the terminal as it was', async () => {
     repo = sb.repo('app');
     await readyTasks(30);
     startDashboard();
 
     let s = await waitFor((x) => x.includes('task-01') && /›.*task-01/.test(x), 'the dashboard');
-    expect(alternate()).toBe('1');
+    expect(dash().alternate()).toBe(true);
     assertFits(s);
     expect(s).toMatch(/30 ready/);
     expect(s).not.toContain('BEFORE-THE-DASHBOARD');
 
-    tmux('send-keys', '-t', 'dash', 'j', 'j', 'Down');
+    keys('j', 'j', 'Down');
     s = await waitFor((x) => /›.*task-04/.test(x), 'the selection on task-04');
     assertFits(s);
 
-    tmux('send-keys', '-t', 'dash', 'End');
+    keys('End');
     s = await waitFor((x) => /›.*task-30/.test(x), 'the selection on the last task, scrolled into view');
     assertFits(s);
     expect(s).not.toContain('task-01 ');
 
-    tmux('send-keys', '-t', 'dash', 'Home');
+    keys('Home');
     s = await waitFor((x) => /›.*task-01/.test(x), 'back at the first task');
     assertFits(s);
 
-    tmux('send-keys', '-t', 'dash', '?');
+    keys('?');
     s = await waitFor((x) => x.includes('select the task below'), 'the help overlay');
     assertFits(s);
-    tmux('send-keys', '-t', 'dash', 'Escape');
+    keys('Escape');
     s = await waitFor((x) => !x.includes('select the task below') && x.includes('task-01'), 'help closed');
 
-    tmux('resize-window', '-t', 'dash', '-x', '60', '-y', '12');
+    dash().resize(60, 12);
     // Redrawn for the new size: the header on the first row, the footer on the last row of the frame.
     s = await waitFor((x) => /^codex-agent · app/.test(x) && x.replace(/\n$/, '').split('\n').length <= 12 && /Enter details/.test(x.split('\n')[10] ?? ''), 'the smaller frame');
     expect(s.split('\n')[0]).toMatch(/^codex-agent · app/);
     for (const row of s.split('\n')) expect([...row].length).toBeLessThanOrEqual(60);
 
-    tmux('send-keys', '-t', 'dash', 'q');
+    keys('q');
     s = await waitFor((x) => x.includes('EXIT:0'), 'the exit');
-    expect(alternate()).toBe('0');
+    expect(dash().alternate()).toBe(false);
     expect(s).toContain('BEFORE-THE-DASHBOARD');
     expect(s).not.toContain('task-01');
   });
@@ -118,33 +108,32 @@ describe('status --tui in a real terminal (tmux)', () => {
     await sb.json(['task', 'add', 'Say hello', '--slug', 'say-hello', '--goal', 'Create hello.txt'], { cwd: repo });
     const ran = await sb.cli(['task', 'run', 'say-hello'], { cwd: repo, env: ar.env });
     expect(ran.code, ran.stderr).toBe(0);
-    const exports = Object.entries({ ...ar.env, CODEX_AGENT_ROLES_VALIDATOR: 'fake' }).map(([k, v]) => `export ${k}='${v}'\n`).join('');
-    startDashboard(exports);
+    startDashboard({ ...ar.env, CODEX_AGENT_ROLES_VALIDATOR: 'fake' });
 
     let s = await waitFor((x) => /say-hello +review/.test(x) && x.includes('task-01'), 'the dashboard');
     assertFits(s);
     // Refused on a ready task, with the reason in the status line.
-    tmux('send-keys', '-t', 'dash', 'Home');
+    keys('Home');
     s = await waitFor((x) => /›.*task-01/.test(x), 'the first ready task selected');
-    tmux('send-keys', '-t', 'dash', 'v');
+    keys('v');
     s = await waitFor((x) => x.includes('task-01 is ready: only a task in review or stuck can be validated'), 'the refusal');
     assertFits(s);
-    for (let i = 0; i < 4 && !/›.*say-hello/.test(screen()); i++) {
-      const before = screen();
-      tmux('send-keys', '-t', 'dash', 'j');
+    for (let i = 0; i < 4 && !/›.*say-hello/.test(dash().screen()); i++) {
+      const before = dash().screen();
+      keys('j');
       await waitFor((x) => x !== before, 'the selection to move');
     }
     s = await waitFor((x) => /›.*say-hello/.test(x) && /v validate/.test(x), 'say-hello selected, v in the footer');
-    tmux('send-keys', '-t', 'dash', 'v');
+    keys('v');
     s = await waitFor((x) => x.includes('Verdict for say-hello: PASS'), 'the verdict in the status line', 45_000);
     assertFits(s);
     expect(s).toMatch(/Verdict for say-hello: PASS — 1\/1 checks passed/);
     const shown = await sb.json<{ status: string; verdict: { verdict: string } | null }>(['task', 'show', 'say-hello'], { cwd: repo });
     expect(shown).toMatchObject({ status: 'review', verdict: { verdict: 'pass' } });
 
-    tmux('send-keys', '-t', 'dash', 'q');
+    keys('q');
     s = await waitFor((x) => x.includes('EXIT:0'), 'the exit');
-    expect(alternate()).toBe('0');
+    expect(dash().alternate()).toBe(false);
   });
 
   it('settles a run whose runner died before showing it, and says so in the status line', async () => {
@@ -153,19 +142,8 @@ describe('status --tui in a real terminal (tmux)', () => {
     ar.script([[{ todo: ['Think for a long time'] }, { sleep: 60_000 }]]);
     await sb.json(['task', 'add', 'Slow one', '--slug', 'slow-one', '--goal', 'Take your time'], { cwd: repo });
     // A foreground `task run`, killed hard while its agent works: its run stays marked active.
-    const runner = spawn(process.execPath, [BIN, 'task', 'run', 'slow-one'], { cwd: repo, env: { ...process.env, ...sb.env, ...ar.env }, stdio: 'ignore' });
-    const end = Date.now() + 20_000;
-    const started = () => {
-      try {
-        return ar.invocations().length > 0;
-      } catch {
-        return false; // the line is being written
-      }
-    };
-    while (Date.now() < end && !started()) await new Promise((r) => setTimeout(r, 50));
+    await orphanRun(sb, ar, 'slow-one');
     expect(ar.invocations()).toHaveLength(1);
-    runner.kill('SIGKILL');
-    await new Promise((r) => runner.once('exit', r));
     expect((await sb.json<{ status: string }>(['task', 'show', 'slow-one'], { cwd: repo })).status).toBe('running');
 
     startDashboard();
@@ -173,7 +151,7 @@ describe('status --tui in a real terminal (tmux)', () => {
     assertFits(s);
     await waitFor((x) => /slow-one +ready/.test(x), 'the task back to ready');
     expect((await sb.json<{ status: string }>(['task', 'show', 'slow-one'], { cwd: repo })).status).toBe('ready');
-    tmux('send-keys', '-t', 'dash', 'q');
+    keys('q');
     await waitFor((x) => x.includes('EXIT:0'), 'the exit');
   });
 
@@ -181,12 +159,11 @@ describe('status --tui in a real terminal (tmux)', () => {
     repo = sb.repo('app');
     await readyTasks(5);
     // The shell ignores SIGHUP, and so does the dashboard it starts: only the failing writes (EIO) tell it.
-    const script = join(sb.dir, 'gone.sh');
     const exitFile = join(sb.dir, 'exit-code');
-    writeFileSync(script, `trap '' HUP\ncd '${repo}'\n'${process.execPath}' '${BIN}' status --tui 2>'${sb.dir}/stderr'\necho $? > '${exitFile}'\n`);
-    tmux('new-session', '-d', '-s', 'dash', '-x', String(COLUMNS), '-y', String(ROWS), 'sh', script);
+    const script = `trap '' HUP\ncd ${shq(repo)}\n${shq(process.execPath)} ${shq(BIN)} status --tui 2>${shq(join(sb.dir, 'stderr'))}\necho $? > ${shq(exitFile)}\n`;
+    pane = openPane(sb.dir, script, { columns: COLUMNS, rows: ROWS }, sb.env);
     await waitFor((x) => x.includes('task-05'), 'the dashboard');
-    tmux('kill-session', '-t', 'dash');
+    dash().hangUp();
     const end = Date.now() + 15_000;
     while (Date.now() < end && !existsSync(exitFile)) await new Promise((r) => setTimeout(r, 50));
     // Ended as a hung-up program ends (128 + SIGHUP), without an error or Node's abort at exit.

@@ -25,6 +25,10 @@ export interface Pane {
   keys(...keys: string[]): void;
   /** Types `line` literally and presses Enter. */
   type(line: string): void;
+  /** Resizes the pane (its window). */
+  resize(columns: number, rows: number): void;
+  /** Closes the pane's session as a closed terminal window does: its programs are hung up on. */
+  hangUp(): void;
   /** Polls `where` until `check` holds; fails with the last capture. */
   waitFor(check: (text: string) => boolean, what: string, options?: { ms?: number; where?: 'screen' | 'history' }): Promise<string>;
   kill(): void;
@@ -46,6 +50,8 @@ export function openPane(dir: string, script: string, size: { columns: number; r
     alternate: () => tmux('display-message', '-p', '-t', 'p', '#{alternate_on}').trim() === '1',
     panePid: () => tmux('display-message', '-p', '-t', 'p', '#{pane_pid}').trim(),
     keys: (...keys) => void tmux('send-keys', '-t', 'p', ...keys),
+    resize: (columns, rows) => void tmux('resize-window', '-t', 'p', '-x', String(columns), '-y', String(rows)),
+    hangUp: () => void tmux('kill-session', '-t', 'p'),
     type(line) {
       tmux('send-keys', '-t', 'p', '-l', line);
       tmux('send-keys', '-t', 'p', 'Enter');
