@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { codexNativeLaunch } from '../agents/codex-launcher.js';
 import { isGroupAlive, processStartTime, signalGroup } from './proc.js';
 
 /** How an agent process is started. */
@@ -60,9 +61,11 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
   let spawnError: NodeJS.ErrnoException | undefined;
   let killTimer: NodeJS.Timeout | undefined;
 
-  const child = spawn(options.command, options.args as string[], {
+  // Codex installed by npm starts through a Node launcher; run the binary it would run (codex-launcher.ts).
+  const native = codexNativeLaunch(options.command, options.env.PATH, options.cwd);
+  const child = spawn(native?.command ?? options.command, options.args as string[], {
     cwd: options.cwd,
-    env: options.env,
+    env: native ? { ...options.env, ...native.env } : options.env,
     detached: true,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
