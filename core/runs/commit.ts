@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { runGit } from '../git/run.js';
+import { worktreeGitDir } from '../git/worktree-list.js';
 import type { Task } from '../task.js';
 
 /** What finalising a run did on the task branch. */
@@ -40,17 +43,44 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
   if (files.length === 0) return { committed: false, files };
   const args = [
     ...((await identity) ? [] : ['-c', 'user.name=codex-agent', '-c', 'user.email=codex-agent@localhost']),
+    // Git's automatic upkeep (a `git maintenance run --auto` process after every commit) is left
+    // to the user's own git: it should not start under ten agents at work, nor cost each run.
+    '-c',
+    'maintenance.auto=false',
+    '-c',
+    'gc.auto=0',
     'commit',
     '--quiet',
     '--file',
     '-',
   ];
   await runGit(args, { cwd: worktree, input: commitMessage(task, profile, summary) });
-  const sha = (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
-  return { committed: true, sha, files };
+  return { committed: true, sha: await headCommit(worktree), files };
 }
 
+/** Whether git has a user name and email to commit with (one git start for both). */
 async function hasIdentity(cwd: string): Promise<boolean> {
-  const [name, email] = await Promise.all([runGit(['config', 'user.name'], { cwd, allowFailure: true }), runGit(['config', 'user.email'], { cwd, allowFailure: true })]);
-  return name.exitCode === 0 && email.exitCode === 0;
+  const found = await runGit(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd, allowFailure: true });
+  const keys = new Set(found.stdout.split('\n').map((line) => line.split(' ', 1)[0]));
+  return keys.has('user.name') && keys.has('user.email');
+}
+
+/**
+ * The commit HEAD points at, read from the files the commit just wrote (HEAD, then the loose ref in
+ * the common git dir), which saves a git start; anything else (a packed ref, the reftable format)
+ * asks git.
+ */
+async function headCommit(worktree: string): Promise<string> {
+  const gitDir = await worktreeGitDir(worktree);
+  const ref = gitDir && /^ref: (refs\/heads\/\S+)$/.exec((await readOrEmpty(join(gitDir, 'HEAD'))).trim())?.[1];
+  if (gitDir && ref) {
+    const common = (await readOrEmpty(join(gitDir, 'commondir'))).trim();
+    const sha = (await readOrEmpty(join(common ? resolve(gitDir, common) : gitDir, ref))).trim();
+    if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
+  }
+  return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
+}
+
+function readOrEmpty(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
 }
