@@ -13,7 +13,7 @@ import { EventWriter } from '../store/event-writer.js';
 import type { StateStore } from '../store/state-store.js';
 import type { NewTransition } from '../store/types.js';
 import { repoNameOf, type Task, type TaskStatus } from '../task.js';
-import { createWorktree } from '../worktree/create.js';
+import { createWorktree, startWorktreeLookups, type WorktreeLookups } from '../worktree/create.js';
 import type { AttemptResult } from './attempt.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { commitAgentWork } from './commit.js';
@@ -32,10 +32,11 @@ export interface RunTaskOptions {
   env: NodeJS.ProcessEnv;
   registry: Registry;
   /**
-   * The run history. A promise lets it open while the task is claimed and git makes the worktree;
-   * the transitions made before it is ready are recorded once it is.
+   * The run history. A promise, or a function that opens it, lets it open while git makes the
+   * worktree (the function is called then, when the main thread would only wait for git); the
+   * transitions made before it is ready are recorded once it is.
    */
-  store: StateStore | Promise<StateStore>;
+  store: StateStore | Promise<StateStore> | (() => Promise<StateStore>);
   redact: Redactor;
   /** Aborting stops the agent (SIGTERM to its group, then SIGKILL) and cancels the task. */
   signal?: AbortSignal;
@@ -75,18 +76,19 @@ const MAX_BACKOFF_MS = 120_000;
 export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   const { registry, config } = options;
   const emit: RunnerListener = (event: RunnerEvent) => options.onEvent?.(event);
-  // The modules that drive the agent load while the task is claimed and its worktree is made,
-  // when the main thread mostly waits for git.
-  const attemptModule = import('./attempt.js');
-  attemptModule.catch(() => undefined); // awaited before the first attempt
-  let opened: StateStore | undefined = options.store instanceof Promise ? undefined : options.store;
+  const source = options.store;
+  let opened: StateStore | undefined = source instanceof Promise || typeof source === 'function' ? undefined : source;
+  let opening: Promise<StateStore> | undefined;
+  const beginOpening = (): Promise<StateStore> => (opening ??= typeof source === 'function' ? source() : Promise.resolve(source));
   const unrecorded: NewTransition[] = [];
   const openStore = async (): Promise<StateStore> => {
-    opened ??= await options.store;
+    opened ??= await beginOpening();
     for (const t of unrecorded.splice(0)) opened.recordTransition(t);
     return opened;
   };
   let task = findTask(await registry.read(), options.ref, options.repoRoot);
+  // Git looks the branch and the worktrees up while the task is claimed.
+  const lookups = options.answer === undefined && !hasWorktree(task) ? startWorktreeLookups(task, options.signal) : undefined;
   const runIds: number[] = [];
   const slug = task.slug;
 
@@ -119,8 +121,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
 
   // bootstrap: the worktree (hydrated) is made while the run history opens.
   emit({ type: 'phase', slug, phase: 'bootstrap' });
-  const worktreeMade = ensureWorktree(task, options, emit);
+  const worktreeMade = ensureWorktree(task, options, emit, lookups);
   worktreeMade.catch(() => undefined); // awaited below
+  // The run history and the modules that drive the agent load while git makes the worktree, when
+  // the main thread would only wait (before, they would hold up the claim).
+  beginOpening().catch(() => undefined); // awaited below
+  const attemptModule = import('./attempt.js');
+  attemptModule.catch(() => undefined); // awaited before the first attempt
   let store: StateStore;
   try {
     store = await openStore();
@@ -254,10 +261,15 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   }
 }
 
-async function ensureWorktree(task: Task, options: RunTaskOptions, emit: RunnerListener): Promise<string> {
-  if (task.worktree && existsSync(task.worktree)) return task.worktree;
+function hasWorktree(task: Task): task is Task & { worktree: string } {
+  return Boolean(task.worktree && existsSync(task.worktree));
+}
+
+async function ensureWorktree(task: Task, options: RunTaskOptions, emit: RunnerListener, lookups: WorktreeLookups | undefined): Promise<string> {
+  if (hasWorktree(task)) return task.worktree;
   const created = await createWorktree({
     task,
+    lookups,
     registry: options.registry,
     settings: options.config.worktree,
     hydrate: options.hydrate,

@@ -30,6 +30,34 @@ export interface CreateWorktreeOptions {
   copyMethods?: readonly CopyMethod[];
   signal?: AbortSignal;
   onEvent?: (event: CreateEvent) => void;
+  /** Look-ups started earlier with startWorktreeLookups (used when they were for this branch and base). */
+  lookups?: WorktreeLookups;
+}
+
+type GitResult = Awaited<ReturnType<typeof runGit>>;
+
+/** The read-only git look-ups that creation starts with: the task branch, the base, the worktree list. */
+export interface WorktreeLookups {
+  branch: string;
+  base: string;
+  refs: Promise<[GitResult, GitResult]>;
+  worktrees: Promise<WorktreeEntry[]>;
+}
+
+/**
+ * Starts creation's read-only look-ups for `task`, so that a caller with other work first (the
+ * runner claims the task) has git answer meanwhile: each git start costs milliseconds.
+ */
+export function startWorktreeLookups(task: Task, signal?: AbortSignal): WorktreeLookups {
+  const refs = Promise.all([
+    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${task.branch}`], { cwd: task.repo, allowFailure: true, signal }),
+    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${task.base}^{commit}`], { cwd: task.repo, allowFailure: true, signal }),
+  ]);
+  const worktrees = listWorktrees(task.repo, signal);
+  // Awaited by createWorktree; these only keep a rejection nobody waits for from going unhandled.
+  refs.catch(() => undefined);
+  worktrees.catch(() => undefined);
+  return { branch: task.branch, base: task.base, refs, worktrees };
 }
 
 export type CreateEvent =
@@ -57,16 +85,17 @@ export interface CreatedWorktree {
 /**
  * Git compares file and index times in whole seconds: files written in the same second as the
  * index stay "racily clean", and every `--no-optional-locks` status re-reads them (0.56 s instead
- * of 0.1 s on 17k files, GIT.md). One refresh in a later second fixes it for good. Waiting for that
- * second is only worth it when the checkout was big enough for the re-reading to cost.
+ * of 0.1 s on 17k files, GIT.md). One refresh in a later second fixes it for good. A refresh in the
+ * same second fixes nothing, so a checkout too small for the re-reading to cost is left as it is.
  */
 const RACY_MARGIN_MS = 20;
 const RACY_WAIT_MIN_CHECKOUT_MS = 250;
 
 async function refreshIndex(path: string, checkedOutAt: number, checkoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  if (checkoutMs < RACY_WAIT_MIN_CHECKOUT_MS) return;
   const nextSecond = (Math.floor(checkedOutAt / 1000) + 1) * 1000 + RACY_MARGIN_MS;
   const wait = nextSecond - Date.now();
-  if (wait > 0 && checkoutMs >= RACY_WAIT_MIN_CHECKOUT_MS) await sleep(wait, undefined, { signal });
+  if (wait > 0) await sleep(wait, undefined, { signal });
   await runGit(['update-index', '-q', '--refresh'], { cwd: path, allowFailure: true, signal });
 }
 
@@ -80,19 +109,16 @@ async function describeExisting(path: string, entry: WorktreeEntry | undefined):
 }
 
 /** Checks everything that can be checked before touching git; returns the worktrees git knows. */
-async function preflight(task: Task, path: string, signal: AbortSignal | undefined): Promise<{ branchExists: boolean; start: string; worktrees: WorktreeEntry[] }> {
+async function preflight(task: Task, path: string, signal: AbortSignal | undefined, early: WorktreeLookups | undefined): Promise<{ branchExists: boolean; start: string; worktrees: WorktreeEntry[] }> {
   if (task.worktree && (await lstat(task.worktree).catch(() => undefined))) {
     throw new CodexAgentError('worktree-exists', `Task ${task.slug} already has a worktree at ${task.worktree}.`, {
       hint: `Work there, or remove it first: codex-agent task worktree remove ${task.slug}`,
     });
   }
-  // Read-only look-ups run while the worktree list is read: each git start costs milliseconds.
-  const refs = Promise.all([
-    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${task.branch}`], { cwd: task.repo, allowFailure: true, signal }),
-    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${task.base}^{commit}`], { cwd: task.repo, allowFailure: true, signal }),
-  ]);
-  refs.catch(() => undefined); // awaited below, after the checks that may throw first
-  let worktrees = await listWorktrees(task.repo, signal);
+  // The task's branch or base may have been edited since the early look-ups began.
+  const lookups = early && early.branch === task.branch && early.base === task.base ? early : startWorktreeLookups(task, signal);
+  const { refs } = lookups;
+  let worktrees = await lookups.worktrees;
   if (worktrees.some((w) => w.prunable !== undefined && w.locked === undefined)) {
     await runGit(['worktree', 'prune'], { cwd: task.repo, signal });
     worktrees = await listWorktrees(task.repo, signal);
@@ -147,7 +173,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
   const path = worktreePathFor(task.repo, settings.root, task.slug);
   const wantHydrate = options.hydrate !== false && settings.hydrate.length > 0;
   if (wantHydrate) assertHydratePaths(settings.hydrate);
-  const { branchExists, start } = await preflight(task, path, signal);
+  const { branchExists, start } = await preflight(task, path, signal, options.lookups);
 
   const planning: Promise<HydrationPlan | null> = wantHydrate ? planHydration(task.repo, settings.hydrate, signal) : Promise.resolve(null);
   planning.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled

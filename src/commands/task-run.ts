@@ -2,6 +2,7 @@ import { makeRedactor, secretsFromEnv } from '../../core/redact.js';
 import { Registry } from '../../core/registry/registry.js';
 import { runTask, type RunTaskResult } from '../../core/runs/runner.js';
 import { openStateStore } from '../../core/store/open.js';
+import type { StateStore } from '../../core/store/state-store.js';
 import type { Context } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
 import { makeRunPrinter } from '../run-view.js';
@@ -17,9 +18,9 @@ async function drive(ctx: Context, output: Output, ref: string, options: RunOpti
   const repo = ref.includes('/') ? undefined : await ctx.repo();
   const { config } = await ctx.config();
   const redact = makeRedactor({ secrets: secretsFromEnv(ctx.env) });
-  // Opens while the task is claimed and its worktree made (runTask waits for it when it needs it).
-  const store = openStateStore(ctx.paths.stateDb, { redact });
-  store.catch(() => undefined); // runTask reports the failure
+  // runTask opens it while git makes the worktree, and reports a failure to open it.
+  let store: Promise<StateStore> | undefined;
+  const openStore = () => (store ??= openStateStore(ctx.paths.stateDb, { redact }));
   const signals = abortOnSignals();
   let result: RunTaskResult;
   try {
@@ -30,7 +31,7 @@ async function drive(ctx: Context, output: Output, ref: string, options: RunOpti
       paths: ctx.paths,
       env: ctx.env,
       registry: new Registry(ctx.paths.registry),
-      store,
+      store: openStore,
       redact,
       signal: signals.signal,
       onEvent: makeRunPrinter(output),
@@ -40,7 +41,7 @@ async function drive(ctx: Context, output: Output, ref: string, options: RunOpti
     });
   } finally {
     signals.dispose();
-    await store.then((s) => s.close(), () => undefined);
+    await store?.then((s) => s.close(), () => undefined);
   }
   if (output.json) printJson(output, { result });
   else report(output, result);

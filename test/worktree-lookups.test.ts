@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { Registry } from '../core/registry/registry.js';
+import type { Task } from '../core/task.js';
+import { createWorktree, startWorktreeLookups } from '../core/worktree/create.js';
+import { git, makeSandbox, type Sandbox } from './helpers/sandbox.js';
+
+// The runner starts creation's git look-ups before it claims the task; creation must not trust
+// look-ups made for another branch or base (the task was edited in between).
+
+let sb: Sandbox;
+let repo: string;
+let registry: Registry;
+let mainTip: string;
+let devTip: string;
+const settings = { root: '', hydrate: [], setup: [] };
+
+beforeEach(async () => {
+  sb = makeSandbox();
+  repo = sb.repo();
+  mainTip = git(repo, 'rev-parse', 'HEAD').trim();
+  git(repo, 'switch', '-q', '-c', 'dev');
+  writeFileSync(join(repo, 'dev.txt'), 'dev\n');
+  git(repo, 'add', 'dev.txt');
+  git(repo, 'commit', '-q', '-m', 'dev');
+  devTip = git(repo, 'rev-parse', 'HEAD').trim();
+  git(repo, 'switch', '-q', 'main');
+  const added = await sb.cli(['task', 'add', 'Look up', '--goal', 'x'], { cwd: repo });
+  expect(added.code, added.stderr).toBe(0);
+  registry = new Registry(join(sb.dir, 'data', 'codex-agents', 'tasks.json'));
+});
+afterEach(() => sb.cleanup());
+
+const theTask = async (): Promise<Task> => (await registry.read()).tasks[0]!;
+
+it('uses the early look-ups when they were for the same branch and base', async () => {
+  const task = await theTask();
+  const lookups = startWorktreeLookups(task);
+  const made = await createWorktree({ task, registry, settings, lookups });
+  expect(made.head).toBe(mainTip);
+  expect(git(made.path, 'rev-parse', 'HEAD').trim()).toBe(mainTip);
+});
+
+it('looks again when the base changed after the look-ups began', async () => {
+  const before = await theTask();
+  const lookups = startWorktreeLookups(before);
+  const edited = await sb.cli(['task', 'edit', before.slug, '--base', 'dev'], { cwd: repo });
+  expect(edited.code, edited.stderr).toBe(0);
+  const task = await theTask();
+  expect(task.base).toBe('dev');
+  const made = await createWorktree({ task, registry, settings, lookups });
+  expect(made.head).toBe(devTip);
+  expect(git(made.path, 'rev-parse', 'HEAD').trim()).toBe(devTip);
+});
+
+it('sees a worktree added after the look-ups began only through git itself: the add refuses it', async () => {
+  const task = await theTask();
+  const lookups = startWorktreeLookups(task);
+  await lookups.worktrees;
+  git(repo, 'worktree', 'add', '-q', join(sb.dir, 'elsewhere'), '-b', task.branch);
+  await expect(createWorktree({ task, registry, settings, lookups })).rejects.toThrow(/already|exists|checked out/);
+});
