@@ -4,7 +4,7 @@ import type { TaskView } from '../core/dashboard/task-view.js';
 import { App, type DashboardActions } from '../ui/App.js';
 import { createDashboardStore, ensureSelection } from '../ui/store.js';
 import { viewOf } from './helpers/task-views.js';
-import { pieces, Spans } from '../ui/Spans.js';
+import { pieces, piecesAndGaps, Spans } from '../ui/Spans.js';
 import { Text } from 'ink';
 
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
@@ -250,5 +250,23 @@ describe('Spans: one line as pieces Ink measures cheaply', () => {
     expect(asPieces.lastFrame()!.replace(ANSI, '')).toBe(asOne.lastFrame()!.replace(ANSI, ''));
     asOne.unmount();
     asPieces.unmount();
+  });
+
+  it('lays the blanks between columns out as space instead of writing them, and draws the same row', () => {
+    const spans = [{ text: ' ' }, { text: '●', style: 'cyan' as const }, { text: ' ' }, { text: 'task-1', style: 'bold' as const }, { text: '      codex   2m03  ' }, { text: 'ran npm  test', style: 'dim' as const }];
+    const parts = piecesAndGaps(spans);
+    expect(parts.map((p) => (typeof p === 'number' ? p : p.replace(ANSI, '')))).toEqual([' ', '●', ' task-1', 6, 'codex', 3, '2m03  ran npm  test']);
+    // Blanks inside a styled span stay text: splitting there would split its style.
+    expect(parts.at(-1)).toContain('npm  test');
+    const text = spans.map((s) => s.text).join('');
+    const asOne = render(<Text wrap="truncate">{text}</Text>);
+    const asGaps = render(<Spans spans={spans} />);
+    expect(asGaps.lastFrame()!.replace(ANSI, '')).toBe(asOne.lastFrame()!.replace(ANSI, ''));
+    // A highlighted (inverse) row writes its blanks, so that the bar covers them.
+    const inverse = render(<Spans spans={spans} inverse />);
+    expect(inverse.lastFrame()!.replace(ANSI, '')).toBe(text.trimEnd());
+    asOne.unmount();
+    asGaps.unmount();
+    inverse.unmount();
   });
 });

@@ -39,6 +39,40 @@ export function pieces(spans: readonly Span[]): string[] {
   return out;
 }
 
+/** Blank runs at least this long between pieces are laid out as space, not written as text. */
+export const MIN_GAP = 3;
+const GAP = new RegExp(` {${MIN_GAP},}`, 'g');
+
+/**
+ * `pieces`, with every run of MIN_GAP or more blanks in an unstyled span turned into its width:
+ * Ink turns each written character into objects (a token, a styled character) every frame, and
+ * the blanks that pad a row's columns were half of what a task list wrote.
+ */
+export function piecesAndGaps(spans: readonly Span[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  let run: Span[] = [];
+  const flush = () => {
+    if (run.length) out.push(...pieces(run));
+    run = [];
+  };
+  for (const span of spans) {
+    if (span.style || span.text.length < MIN_GAP) {
+      run.push(span);
+      continue;
+    }
+    let at = 0;
+    for (const gap of span.text.matchAll(GAP)) {
+      if (gap.index > at) run.push({ text: span.text.slice(at, gap.index) });
+      flush();
+      out.push(gap[0].length);
+      at = gap.index + gap[0].length;
+    }
+    if (at < span.text.length) run.push({ text: span.text.slice(at) });
+  }
+  flush();
+  return out;
+}
+
 export interface SpansProps {
   spans: readonly Span[];
   inverse?: boolean;
@@ -46,6 +80,25 @@ export interface SpansProps {
 
 /** One line of styled spans, as cheap for Ink to draw as it can be (see `pieces`). */
 export function Spans({ spans, inverse }: SpansProps) {
+  // An inverse row shows its blanks (a highlight bar): those are written.
+  if (!inverse) {
+    const parts = piecesAndGaps(spans);
+    if (parts.some((p) => typeof p === 'number')) {
+      return (
+        <Box height={1}>
+          {parts.map((part, i) =>
+            typeof part === 'number' ? (
+              <Box key={i} width={part} flexShrink={0} />
+            ) : (
+              <Text key={i} wrap="truncate">
+                {part}
+              </Text>
+            ),
+          )}
+        </Box>
+      );
+    }
+  }
   const parts = pieces(spans);
   if (parts.length <= 1) {
     return (

@@ -25,14 +25,21 @@ export const TaskRow = memo(function TaskRow({ view, cells, selected, now }: Tas
   while (last >= 0 && parts[last]!.trim() === '') last--;
   if (last >= 0) parts[last] = parts[last]!.trimEnd();
   const spans: Span[] = [{ text: selected ? '›' : ' ' }];
+  // A cell's style covers its text, not the blanks that pad it to its column: every styled
+  // character costs Ink a comparison of style lists when it turns the frame back into text.
+  const styled = (text: string, cellStyle: Span['style']) => {
+    const body = text.trimEnd();
+    spans.push({ text: body, style: cellStyle });
+    if (body.length < text.length) spans.push({ text: text.slice(body.length) });
+  };
   for (let i = 0; i <= last; i++) {
     const id = cells[i]!.id;
     const text = parts[i]!;
-    if (id === 'glyph' || id === 'state') spans.push({ text, style });
-    else if (id === 'slug') spans.push({ text, style: 'bold' });
-    else if (id === 'event' && !selected) spans.push({ text, style: 'dim' });
-    else if (id === 'conflict' && text.trim()) spans.push({ text, style: 'yellow' });
-    else if (id === 'verdict' && text.trim()) spans.push({ text, style: view.facts.verdict?.verdict === 'pass' ? 'green' : 'red' });
+    if (id === 'glyph' || id === 'state') styled(text, style);
+    else if (id === 'slug') styled(text, 'bold');
+    else if (id === 'event' && !selected) styled(text, 'dim');
+    else if (id === 'conflict' && text.trim()) styled(text, 'yellow');
+    else if (id === 'verdict' && text.trim()) styled(text, view.facts.verdict?.verdict === 'pass' ? 'green' : 'red');
     else spans.push({ text });
   }
   return <Spans spans={spans} inverse={selected} />;
