@@ -78,29 +78,11 @@ export interface SpansProps {
   inverse?: boolean;
 }
 
-/** One line of styled spans, as cheap for Ink to draw as it can be (see `pieces`). */
+/** One line of styled spans, as cheap for Ink to draw as it can be (see `pieces` and `piecesAndGaps`). */
 export function Spans({ spans, inverse }: SpansProps) {
-  // An inverse row shows its blanks (a highlight bar): those are written.
-  if (!inverse) {
-    const parts = piecesAndGaps(spans);
-    if (parts.some((p) => typeof p === 'number')) {
-      return (
-        <Box height={1}>
-          {parts.map((part, i) =>
-            typeof part === 'number' ? (
-              <Box key={i} width={part} flexShrink={0} />
-            ) : (
-              <Text key={i} wrap="truncate">
-                {part}
-              </Text>
-            ),
-          )}
-        </Box>
-      );
-    }
-  }
-  const parts = pieces(spans);
-  if (parts.length <= 1) {
+  // An inverse row shows its blanks (a highlight bar), so it writes them.
+  const parts = inverse ? pieces(spans) : piecesAndGaps(spans);
+  if (parts.length <= 1 && typeof parts[0] !== 'number') {
     return (
       <Text wrap="truncate" inverse={inverse}>
         {parts[0] ?? ''}
@@ -109,11 +91,15 @@ export function Spans({ spans, inverse }: SpansProps) {
   }
   return (
     <Box height={1}>
-      {parts.map((part, i) => (
-        <Text key={i} wrap="truncate" inverse={inverse}>
-          {part}
-        </Text>
-      ))}
+      {parts.map((part, i) =>
+        typeof part === 'number' ? (
+          <Box key={i} width={part} flexShrink={0} />
+        ) : (
+          <Text key={i} wrap="truncate" inverse={inverse}>
+            {part}
+          </Text>
+        ),
+      )}
     </Box>
   );
 }

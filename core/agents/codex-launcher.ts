@@ -8,8 +8,8 @@ import { basename, delimiter, dirname, join, resolve, sep } from 'node:path';
  * agent run a second Node start (30–50 ms here), and on Node 20, which has no `process.execve`, a
  * Node process that stays alive beside each agent for the whole run. So when the command an agent
  * profile names is that launcher, codex-agent runs the binary the launcher would run, with the
- * variables the launcher sets for an npm install. Anything else — another layout, another platform, a wrapper of the
- * user's own — is started exactly as named.
+ * variables the launcher sets for an npm install. Anything else — another layout, another
+ * platform, a wrapper of the user's own — is started exactly as named.
  */
 
 /** Where the launcher sits in an npm install, and where the platform packages keep the binary. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { discoverRepo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { worktreeGitDir } from '../git/worktree-list.js';
 import type { Task } from '../task.js';
@@ -66,16 +67,16 @@ async function hasIdentity(cwd: string): Promise<boolean> {
 }
 
 /**
- * The commit HEAD points at, read from the files the commit just wrote (HEAD, then the loose ref in
- * the common git dir), which saves a git start; anything else (a packed ref, the reftable format)
- * asks git.
+ * The commit HEAD points at, read from the files the commit just wrote (the worktree's HEAD, then
+ * the loose ref in the repo's git dir), which saves a git start; anything else (a packed ref, the
+ * reftable format, git told where to look by GIT_DIR and the like) asks git.
  */
 async function headCommit(worktree: string): Promise<string> {
   const gitDir = await worktreeGitDir(worktree);
+  const commonDir = discoverRepo(worktree)?.gitCommonDir;
   const ref = gitDir && /^ref: (refs\/heads\/\S+)$/.exec((await readOrEmpty(join(gitDir, 'HEAD'))).trim())?.[1];
-  if (gitDir && ref) {
-    const common = (await readOrEmpty(join(gitDir, 'commondir'))).trim();
-    const sha = (await readOrEmpty(join(common ? resolve(gitDir, common) : gitDir, ref))).trim();
+  if (commonDir && ref) {
+    const sha = (await readOrEmpty(join(commonDir, ref))).trim();
     if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
   }
   return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
