@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGit } from '../core/git/run.js';
 
@@ -9,5 +12,45 @@ describe('runGit', () => {
   it('returns failures as results when asked, with the exit code', async () => {
     const result = await runGit(['rev-parse', '--verify', 'no-such-ref'], { cwd: '/', allowFailure: true });
     expect(result.exitCode).not.toBe(0);
+  });
+});
+
+describe('runGit and a worktree record another git is still writing', () => {
+  // What a parallel `git worktree add` leaves for a moment: the record's commondir truncated, not yet written.
+  async function repoWithHalfWrittenRecord(): Promise<{ repo: string; commondir: string }> {
+    const repo = await mkdtemp(join(tmpdir(), 'codex-agent-gitrun-'));
+    await runGit(['init', '-q', '-b', 'main'], { cwd: repo });
+    await runGit(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: repo });
+    const record = join(repo, '.git', 'worktrees', 'other');
+    await mkdir(record, { recursive: true });
+    await writeFile(join(record, 'gitdir'), `${join(repo, '..', 'other-worktree', '.git')}\n`);
+    await writeFile(join(record, 'HEAD'), (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout);
+    await writeFile(join(record, 'locked'), 'initializing\n');
+    const commondir = join(record, 'commondir');
+    await writeFile(commondir, '');
+    return { repo, commondir };
+  }
+
+  it('runs the command again once the record is written, instead of failing', async () => {
+    const { repo, commondir } = await repoWithHalfWrittenRecord();
+    const written = new Promise((r) => setTimeout(r, 120)).then(() => writeFile(commondir, '../..\n'));
+    const listed = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo });
+    await written;
+    expect(listed.stdout).toContain(`worktree ${join(repo, '..', 'other-worktree')}`);
+  });
+
+  it('names the record and how to clear it when it stays empty', async () => {
+    const { repo, commondir } = await repoWithHalfWrittenRecord();
+    await expect(runGit(['worktree', 'list', '--porcelain'], { cwd: repo, allowFailure: true })).rejects.toMatchObject({
+      code: 'git-failed',
+      message: expect.stringMatching(/failed to read .*worktrees\/other\/commondir: Success/),
+      hint: expect.stringContaining(`delete the folder ${dirname(commondir)}`),
+    });
+  });
+
+  it('leaves other failures alone: returned at once when asked', async () => {
+    const { repo } = await repoWithHalfWrittenRecord();
+    const result = await runGit(['rev-parse', '--verify', 'no-such-ref'], { cwd: repo, allowFailure: true });
+    expect(result.exitCode).toBe(128);
   });
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Registry } from '../core/registry/registry.js';
@@ -60,4 +60,23 @@ it('sees a worktree added after the look-ups began only through git itself: the 
   await lookups.worktrees;
   git(repo, 'worktree', 'add', '-q', join(sb.dir, 'elsewhere'), '-b', task.branch);
   await expect(createWorktree({ task, registry, settings, lookups })).rejects.toThrow(/already|exists|checked out/);
+});
+
+it('makes the worktree when a parallel add was writing its record meanwhile (git made the branch, then died)', async () => {
+  const task = await theTask();
+  const lookups = startWorktreeLookups(task);
+  await lookups.worktrees;
+  // What a parallel `git worktree add` leaves for a moment: its record's commondir truncated, not yet written.
+  const record = join(repo, '.git', 'worktrees', 'other');
+  mkdirSync(record, { recursive: true });
+  writeFileSync(join(record, 'gitdir'), `${join(sb.dir, 'other', '.git')}\n`);
+  writeFileSync(join(record, 'HEAD'), `${mainTip}\n`);
+  writeFileSync(join(record, 'locked'), 'initializing\n');
+  writeFileSync(join(record, 'commondir'), '');
+  const written = new Promise((r) => setTimeout(r, 150)).then(() => writeFileSync(join(record, 'commondir'), '../..\n'));
+  const made = await createWorktree({ task, registry, settings, lookups });
+  await written;
+  expect(made.branchCreated).toBe(true);
+  expect(git(made.path, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(task.branch);
+  expect(git(made.path, 'rev-parse', 'HEAD').trim()).toBe(mainTip);
 });

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexAgentError } from '../errors.js';
 
 /** The outcome of one git process: the same shape whether it succeeded or not. */
@@ -25,7 +27,46 @@ const MAX_BUFFER = 256 * 1024 * 1024;
  * Runs git with an argv array — never a shell string (RELIABILITY rule 10). `execFile` rather than
  * execa: on hot paths it is ~2 ms a call cheaper (GIT.md, "Spawning git from Node").
  */
-export function runGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
+export async function runGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await runGitOnce(args, options);
+    const record = result.exitCode === 128 ? halfWrittenRecord(result.stderr, options.cwd) : undefined;
+    if (!record) return options.allowFailure ? result : succeeded(args, options.cwd, result);
+    if (attempt === RECORD_RETRY_MS.length || options.signal?.aborted) {
+      throw new CodexAgentError('git-failed', `git ${args.join(' ')} failed (exit 128): ${result.stderr.trim()}`, {
+        hint: `git's record ${record} stayed empty. If no git command is adding a worktree to this repo now, it was left by an interrupted \`git worktree add\`: delete the folder ${dirname(record)} (git worktree prune skips it while it holds a "locked" file).`,
+        details: { args: [...args], exitCode: 128, cwd: options.cwd },
+      });
+    }
+    await sleep(RECORD_RETRY_MS[attempt], undefined, { signal: options.signal }).catch(() => {});
+  }
+}
+
+/**
+ * `git worktree add` writes each file of a new worktree's record (`.git/worktrees/<id>/commondir`,
+ * `gitdir`) by truncating, then writing it. Any git that meanwhile lists the repo's worktrees (another
+ * `worktree add -b`, `worktree list --porcelain`, `branch -D`) reads the empty file and dies with
+ * "failed to read …/commondir: Success" — before it changed anything (checked). Parallel task starts
+ * meet that window, so it is waited out: the same command runs again after these pauses.
+ */
+const RECORD_RETRY_MS = [20, 50, 100, 200, 400, 800];
+
+function halfWrittenRecord(stderr: string, cwd: string): string | undefined {
+  const path = /^fatal: failed to read (.+\/worktrees\/[^/\n]+\/(?:commondir|gitdir)): Success$/m.exec(stderr)?.[1];
+  return path && resolve(cwd, path);
+}
+
+/** The result of `args` run in `cwd`, or the error runGit throws for it when git failed. */
+export function succeeded(args: readonly string[], cwd: string, result: GitResult): GitResult {
+  if (result.exitCode !== 0) {
+    throw new CodexAgentError('git-failed', `git ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`, {
+      details: { args: [...args], exitCode: result.exitCode, cwd },
+    });
+  }
+  return result;
+}
+
+function runGitOnce(args: readonly string[], options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
@@ -57,16 +98,7 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Gi
           );
           return;
         }
-        const result = { stdout, stderr, exitCode };
-        if (exitCode !== 0 && !options.allowFailure) {
-          reject(
-            new CodexAgentError('git-failed', `git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim() || stdout.trim()}`, {
-              details: { args: [...args], exitCode, cwd: options.cwd },
-            }),
-          );
-          return;
-        }
-        resolve(result);
+        resolve({ stdout, stderr, exitCode });
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

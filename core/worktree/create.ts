@@ -1,7 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexAgentError } from '../errors.js';
-import { runGit } from '../git/run.js';
+import { runGit, succeeded } from '../git/run.js';
 import { listWorktrees, shortBranch, worktreeGitDir, type WorktreeEntry } from '../git/worktree-list.js';
 import { assertBranchName, assertSlug } from '../names.js';
 import type { Registry } from '../registry/registry.js';
@@ -156,6 +156,31 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
 }
 
 /**
+ * `git worktree add`, making the task branch at `newBranchAt` unless that is undefined. With `-b`, git
+ * makes the branch (a `git branch` child) before it reads the repo's other worktrees; when that read
+ * meets a record a parallel add is still writing, git dies with the branch made, and runGit's second
+ * try finds it. A branch at the commit it was made from, where nothing else works, is ours: used.
+ */
+async function addWorktree(task: Task, path: string, newBranchAt: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  const onBranch = ['worktree', 'add', '--no-checkout', '--', path, task.branch];
+  if (newBranchAt === undefined) {
+    await runGit(onBranch, { cwd: task.repo, signal });
+    return;
+  }
+  const args = ['worktree', 'add', '--no-checkout', '--no-track', '-b', task.branch, '--', path, task.base];
+  const added = await runGit(args, { cwd: task.repo, signal, allowFailure: true });
+  if (added.exitCode === 0) return;
+  if (/^fatal: a branch named .* already exists$/m.test(added.stderr)) {
+    const now = await runGit(['rev-parse', '--verify', '-q', `refs/heads/${task.branch}^{commit}`], { cwd: task.repo, signal, allowFailure: true });
+    if (now.stdout.trim() === newBranchAt) {
+      await runGit(onBranch, { cwd: task.repo, signal });
+      return;
+    }
+  }
+  succeeded(args, task.repo, added);
+}
+
+/**
  * Creates a task's worktree (DESIGN §7): `git worktree add --no-checkout` on the task branch (reused
  * when it exists, else made from the base); then side by side the checkout, the record in the
  * registry, the hydration (it copies only untracked paths, so it never meets the checkout) and,
@@ -177,10 +202,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   const planning: Promise<HydrationPlan | null> = wantHydrate ? planHydration(task.repo, settings.hydrate, signal) : Promise.resolve(null);
   planning.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
-  const addArgs = branchExists
-    ? ['worktree', 'add', '--no-checkout', '--', path, task.branch]
-    : ['worktree', 'add', '--no-checkout', '--no-track', '-b', task.branch, '--', path, task.base];
-  await runGit(addArgs, { cwd: task.repo, signal });
+  await addWorktree(task, path, branchExists ? undefined : start, signal);
   emit({ type: 'worktree-added', path, branch: task.branch, branchCreated: !branchExists });
   const t0 = Date.now();
   const checkout = runGit(['checkout', '-f', '-q'], { cwd: path, signal }).then(() => Date.now());
