@@ -35,6 +35,9 @@ export async function statusTuiCommand(ctx: Context, output: Output, options: St
   await reconcileOrphans(ctx, { ...output, err: (line) => reconciled.push(line) });
   // React's development build is several times slower and larger; a CLI user never wants it.
   process.env.NODE_ENV ??= 'production';
+  // Ink's frames are garbage-heavy: without a cap V8's young generation alone takes 32 MB.
+  const { capYoungGeneration } = await import('../../ui/young-generation.js');
+  capYoungGeneration();
   const { runDashboard, TERMINAL_GONE } = await import('../../ui/run-dashboard.js');
   const code = await runDashboard({
     repoRoot: repo?.root,
