@@ -46,8 +46,9 @@ export async function runGit(args: readonly string[], options: GitOptions): Prom
  * `git worktree add` writes each file of a new worktree's record (`.git/worktrees/<id>/commondir`,
  * `gitdir`) by truncating, then writing it. Any git that meanwhile lists the repo's worktrees (another
  * `worktree add -b`, `worktree list --porcelain`, `branch -D`) reads the empty file and dies with
- * "failed to read …/commondir: Success" — before it changed anything (checked). Parallel task starts
- * meet that window, so it is waited out: the same command runs again after these pauses.
+ * "failed to read …/commondir: Success" — before it changed anything, except that `worktree add -b`
+ * has made its branch by then (createWorktree goes on with it). Parallel task starts meet that
+ * window, so it is waited out: the same command runs again after these pauses.
  */
 const RECORD_RETRY_MS = [20, 50, 100, 200, 400, 800];
 
