@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runGit } from '../core/git/run.js';
+import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 describe('runGit', () => {
   it('says the working directory is missing, rather than that git is', async () => {
@@ -16,11 +16,13 @@ describe('runGit', () => {
 });
 
 describe('runGit and a worktree record another git is still writing', () => {
+  let sb: Sandbox | undefined;
+  afterEach(() => sb?.cleanup());
+
   // What a parallel `git worktree add` leaves for a moment: the record's commondir truncated, not yet written.
   async function repoWithHalfWrittenRecord(): Promise<{ repo: string; commondir: string }> {
-    const repo = await mkdtemp(join(tmpdir(), 'codex-agent-gitrun-'));
-    await runGit(['init', '-q', '-b', 'main'], { cwd: repo });
-    await runGit(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: repo });
+    sb = makeSandbox();
+    const repo = sb.repo();
     const record = join(repo, '.git', 'worktrees', 'other');
     await mkdir(record, { recursive: true });
     await writeFile(join(record, 'gitdir'), `${join(repo, '..', 'other-worktree', '.git')}\n`);
