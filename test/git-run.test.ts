@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGit } from '../core/git/run.js';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { writeHalfWrittenRecord } from './helpers/worktree-record.js';
 
 describe('runGit', () => {
   it('says the working directory is missing, rather than that git is', async () => {
@@ -19,18 +20,10 @@ describe('runGit and a worktree record another git is still writing', () => {
   let sb: Sandbox | undefined;
   afterEach(() => sb?.cleanup());
 
-  // What a parallel `git worktree add` leaves for a moment: the record's commondir truncated, not yet written.
   async function repoWithHalfWrittenRecord(): Promise<{ repo: string; commondir: string }> {
     sb = makeSandbox();
     const repo = sb.repo();
-    const record = join(repo, '.git', 'worktrees', 'other');
-    await mkdir(record, { recursive: true });
-    await writeFile(join(record, 'gitdir'), `${join(repo, '..', 'other-worktree', '.git')}\n`);
-    await writeFile(join(record, 'HEAD'), (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout);
-    await writeFile(join(record, 'locked'), 'initializing\n');
-    const commondir = join(record, 'commondir');
-    await writeFile(commondir, '');
-    return { repo, commondir };
+    return { repo, commondir: writeHalfWrittenRecord(repo) };
   }
 
   it('runs the command again once the record is written, instead of failing', async () => {

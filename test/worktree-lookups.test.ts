@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Registry } from '../core/registry/registry.js';
 import type { Task } from '../core/task.js';
 import { createWorktree, startWorktreeLookups } from '../core/worktree/create.js';
 import { git, makeSandbox, type Sandbox } from './helpers/sandbox.js';
+import { writeHalfWrittenRecord } from './helpers/worktree-record.js';
 
 // The runner starts creation's git look-ups before it claims the task; creation must not trust
 // look-ups made for another branch or base (the task was edited in between).
@@ -66,14 +67,8 @@ it('makes the worktree when a parallel add was writing its record meanwhile (git
   const task = await theTask();
   const lookups = startWorktreeLookups(task);
   await lookups.worktrees;
-  // What a parallel `git worktree add` leaves for a moment: its record's commondir truncated, not yet written.
-  const record = join(repo, '.git', 'worktrees', 'other');
-  mkdirSync(record, { recursive: true });
-  writeFileSync(join(record, 'gitdir'), `${join(sb.dir, 'other', '.git')}\n`);
-  writeFileSync(join(record, 'HEAD'), `${mainTip}\n`);
-  writeFileSync(join(record, 'locked'), 'initializing\n');
-  writeFileSync(join(record, 'commondir'), '');
-  const written = new Promise((r) => setTimeout(r, 150)).then(() => writeFileSync(join(record, 'commondir'), '../..\n'));
+  const commondir = writeHalfWrittenRecord(repo);
+  const written = new Promise((r) => setTimeout(r, 150)).then(() => writeFileSync(commondir, '../..\n'));
   const made = await createWorktree({ task, registry, settings, lookups });
   await written;
   expect(made.branchCreated).toBe(true);
