@@ -108,6 +108,8 @@ async function main() {
   process.env.NODE_ENV ??= 'production'; // as `status --tui` sets it
   // The frame times below are measured in this process: with the young generation the dashboard has.
   (await import(dist('ui/young-generation.js'))).capYoungGeneration();
+  // …and with the frame output the dashboard installs (runDashboard).
+  if (!(await (await import(dist('ui/frame-output.js'))).installFrameOutput())) console.warn('frame output not installed: Ink is not the version it was checked against');
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'codex-agent-bench-tui-')));
   const socketName = `bench-tui-${process.pid}`;
   const env = { ...process.env, HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), TERM: 'xterm-256color', GIT_CONFIG_NOSYSTEM: '1' };

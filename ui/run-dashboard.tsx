@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import type { Config } from '../core/config/schema.js';
 import { DashboardFeed } from '../core/dashboard/feed.js';
 import { makeActions } from './actions.js';
+import { installFrameOutput } from './frame-output.js';
 import { App, type DashboardActions } from './App.js';
 import { applySnapshot, createDashboardStore, type DashboardStore } from './store.js';
 
@@ -78,6 +79,7 @@ export async function runDashboard(options: DashboardOptions): Promise<number> {
   });
   await feed.start();
   feed.focus(store.getState().selected);
+  await installFrameOutput();
 
   let instance: Instance | undefined;
   let finish: (code: number) => void = () => undefined;

@@ -1,9 +1,11 @@
 /**
- * The dashboard's young generation, kept small. Every Ink frame turns each of the screen's cells
- * (200 × 50 = 10,000) into styled-character objects and diffs their styles — about 18 MB of
+ * The dashboard's young generation, kept small. Every Ink frame turned each of the screen's cells
+ * (200 × 50 = 10,000) into styled-character objects and diffed their styles — about 18 MB of
  * short-lived objects per frame, measured with a sampling heap profile of replayed frames. Under
  * that rate V8 doubles its new space up to its default limit (2 × 16 MB), which with the garbage
  * it then promotes put the dashboard's peak memory at the 200 MB line (README, Performance).
+ * `frame-output.ts` now does that step with far less garbage; the cap still saves ≈ 12–15 MB at
+ * peak (`npm run bench:tui` in session 6: 128.7–133.0 MB with it, 144.4–144.7 without).
  *
  * `--max-semi-space-size` is read only when V8 starts, but the growth step is read each time the
  * new space grows, and Node keeps V8's flags writable (its `v8.setFlagsFromString`): once the new
