@@ -8,6 +8,13 @@ function isPlainTaskList(args: readonly string[]): boolean {
   return args[0] === 'task' && (args[1] === 'list' || args[1] === 'ls') && args.slice(2).every((a) => FAST_FLAGS.has(a));
 }
 
+/** `task run <task> [--json] [--no-hydrate] [--no-setup]`, likewise (see fast-run.ts). */
+const FAST_RUN_FLAGS = new Set(['--json', '--no-hydrate', '--no-setup']);
+function isPlainTaskRun(args: readonly string[]): boolean {
+  const ref = args[2];
+  return args[0] === 'task' && args[1] === 'run' && ref !== undefined && !ref.startsWith('-') && args.slice(3).every((a) => FAST_RUN_FLAGS.has(a));
+}
+
 // A reader that goes away (`codex-agent task list | head`) is not an error. Commands that must
 // clean up when their terminal goes (the dashboard, the demo) listen themselves and are left to it.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -19,7 +26,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const args = process.argv.slice(2);
 const run = isPlainTaskList(args)
   ? import('./fast-list.js').then((m) => m.runPlainTaskList(args))
-  : import('./cli.js').then((m) => m.main(process.argv));
+  : isPlainTaskRun(args)
+    ? import('./fast-run.js').then((m) => m.runPlainTaskRun(args))
+    : import('./cli.js').then((m) => m.main(process.argv));
 
 run.then(
   (code) => {
