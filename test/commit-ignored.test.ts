@@ -26,3 +26,15 @@ it('commits the agent work when a hydrated path is git-ignored, and never a hydr
   expect(result.files).toEqual(['work.txt']);
   expect(git(repo, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('work.txt');
 });
+
+it('leaves out hydrated paths matched by a wildcard, and a hydrate path the worktree lacks changes nothing', async () => {
+  sb = makeSandbox();
+  const repo = sb.repo();
+  mkdirSync(join(repo, 'packages', 'a'), { recursive: true });
+  writeFileSync(join(repo, 'packages', 'a', '.env'), 'SECRET=1\n');
+  writeFileSync(join(repo, 'packages', 'a', 'index.js'), 'export {};\n');
+  const task = { slug: 'work', title: 'Do work' } as Task;
+  const result = await commitAgentWork(repo, task, 'demo', 'did it', ['node_modules', 'packages/*/.env']);
+  expect(result.committed).toBe(true);
+  expect(result.files).toEqual(['packages/a/index.js']);
+});

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverRepo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -31,13 +31,17 @@ export function commitMessage(task: Task, profile: string, summary: string | und
  * fails the commit, and the caller reports its output.
  */
 export async function commitAgentWork(worktree: string, task: Task, profile: string, summary: string | undefined, hydrated: readonly string[]): Promise<CommitResult> {
-  // Read while the changes are staged: each git start costs milliseconds.
+  // A hydrate path the worktree does not hold has nothing to leave out, nor to ask git about.
+  const held = await heldPaths(worktree, hydrated);
+  // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
+  // exclude only the hydrated paths git does not already ignore. Started first: the commit waits
+  // on it; the identity is read meanwhile (each git start costs milliseconds).
+  const ignoring = held.length ? runGit(['check-ignore', '--', ...held], { cwd: worktree, allowFailure: true }) : undefined;
+  ignoring?.catch(() => undefined); // awaited below
   const identity = hasIdentity(worktree);
   identity.catch(() => undefined); // awaited below
-  // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
-  // exclude only the hydrated paths git does not already ignore.
-  const ignored = hydrated.length ? (await runGit(['check-ignore', '--', ...hydrated], { cwd: worktree, allowFailure: true })).stdout.split('\n') : [];
-  const exclude = hydrated.filter((path) => !ignored.includes(path)).map((path) => `:(exclude,top)${path}`);
+  const ignored = ignoring ? (await ignoring).stdout.split('\n') : [];
+  const exclude = held.filter((path) => !ignored.includes(path)).map((path) => `:(exclude,top)${path}`);
   await runGit(['add', '--all', '--', '.', ...exclude], { cwd: worktree });
   const staged = await runGit(['diff', '--cached', '--name-only', '-z'], { cwd: worktree });
   const files = staged.stdout.split('\0').filter(Boolean);
@@ -57,6 +61,12 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
   ];
   await runGit(args, { cwd: worktree, input: commitMessage(task, profile, summary) });
   return { committed: true, sha: await headCommit(worktree), files };
+}
+
+/** The hydrate paths present in the worktree; a pattern with wildcards is kept as it is. */
+async function heldPaths(worktree: string, hydrated: readonly string[]): Promise<string[]> {
+  const held = await Promise.all(hydrated.map((path) => /[*?[]/.test(path) || lstat(join(worktree, path)).then(() => true, () => false)));
+  return hydrated.filter((_, i) => held[i]);
 }
 
 /** Whether git has a user name and email to commit with (one git start for both). */
