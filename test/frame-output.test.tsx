@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../core/dashboard/task-view.js';
 import { App, type DashboardActions } from '../ui/App.js';
-import { CHECKED_GET_DIGEST, getDigest, installFrameOutput, loadInkOutput, uninstallFrameOutput } from '../ui/frame-output.js';
+import { CHECKED_GET_DIGEST, getDigest, installFrameOutput, KEPT_CHARS, loadInkOutput, uninstallFrameOutput } from '../ui/frame-output.js';
 import { createDashboardStore, ensureSelection } from '../ui/store.js';
 import { viewOf } from './helpers/task-views.js';
 
@@ -107,7 +107,7 @@ describe('frame output: the cheaper get() writes the frames Ink writes', () => {
     const second = bothWays(20, 2, ops);
     expect(second.ours.output).toBe(first.ink.output);
     expect(second.ours.output).toBe(second.ink.output);
-    for (let i = 0; i < 9000; i++) ours.call(outputOf(5, 1, [write(0, 0, `l${i}`)]));
+    for (let i = 0; i * 100 < KEPT_CHARS * 1.5; i++) ours.call(outputOf(100, 1, [write(0, 0, `${i}`.padEnd(100, 'x'))]));
     expect(bothWays(20, 2, ops).ours.output).toBe(first.ink.output);
   });
 

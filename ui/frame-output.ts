@@ -32,10 +32,15 @@ type Operation =
 /** The per-frame caches Ink gives each Output: pure functions of the string they are asked about. */
 interface OutputCaches {
   widths: Map<string, number>;
-  blockWidths: Map<string, number>;
   styledChars: Map<string, StyledChar[]>;
   getStyledChars(line: string): StyledChar[];
   getStringWidth(text: string): number;
+}
+
+/** One set of Ink's caches kept across frames, and how many characters it holds tokenized. */
+interface FrameCaches {
+  ink: OutputCaches;
+  keptChars: number;
 }
 
 interface InkOutput {
@@ -51,8 +56,11 @@ interface OutputClass {
   prototype: InkOutput;
 }
 
-/** Lines kept tokenized between frames; past this many distinct lines the caches start again. */
-const KEPT_LINES = 8192;
+/**
+ * Characters kept tokenized between frames (one small object each, ≈ 50 bytes): about five full
+ * 200×50 screens. Past it the caches start again, so a dashboard left open for days stays small.
+ */
+export const KEPT_CHARS = 50_000;
 
 const NO_STYLES: StyledChar['styles'] = [];
 const BLANK: StyledChar = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES }) as StyledChar;
@@ -71,15 +79,16 @@ function sameStyles(a: StyledChar['styles'], b: StyledChar['styles']): boolean {
  * A line's styled characters, kept across frames. Neighbours whose styles have the same codes are
  * given one shared list, which is what lets `rowText` skip comparing them.
  */
-function styledChars(caches: OutputCaches, line: string): StyledChar[] {
-  const kept = caches.styledChars.get(line);
+function styledChars(caches: FrameCaches, line: string): StyledChar[] {
+  const kept = caches.ink.styledChars.get(line);
   if (kept !== undefined) return kept;
-  if (caches.styledChars.size >= KEPT_LINES) {
-    caches.styledChars.clear();
-    caches.widths.clear();
-    caches.blockWidths.clear();
+  if (caches.keptChars + line.length > KEPT_CHARS) {
+    caches.ink.styledChars.clear();
+    caches.ink.widths.clear();
+    caches.keptChars = 0;
   }
-  const chars = caches.getStyledChars(line);
+  caches.keptChars += line.length;
+  const chars = caches.ink.getStyledChars(line);
   for (let i = 0; i < chars.length; i++) {
     const char = chars[i]!;
     if (char.styles.length === 0) char.styles = NO_STYLES;
@@ -112,7 +121,7 @@ function clipsHorizontally(operations: Operation[]): boolean {
 
 function frameOutput(
   this: InkOutput,
-  caches: OutputCaches,
+  caches: FrameCaches,
   inkGet: () => { output: string; height: number },
 ): { output: string; height: number } {
   if (clipsHorizontally(this.operations)) return inkGet.call(this);
@@ -136,7 +145,7 @@ function frameOutput(
 /** Places one write's characters on the grid, as Ink's `get()` does (vertical clipping only). */
 function writeText(
   rows: (StyledChar | undefined)[][],
-  caches: OutputCaches,
+  caches: FrameCaches,
   op: Extract<Operation, { type: 'write' }>,
   clip: Clip | undefined,
 ): void {
@@ -160,7 +169,7 @@ function writeText(
     let x = op.x;
     for (const char of styledChars(caches, line)) {
       row[x] = char;
-      const width = Math.max(1, caches.getStringWidth(char.value));
+      const width = Math.max(1, caches.ink.getStringWidth(char.value));
       for (let part = 1; part < width; part++) row[x + part] = { type: 'char', value: '', fullWidth: false, styles: char.styles };
       x += width;
     }
@@ -189,7 +198,7 @@ export async function installFrameOutput(Output?: OutputClass): Promise<boolean>
   if (installed.has(target)) return true;
   if (getDigest(target) !== CHECKED_GET_DIGEST) return false;
   const inkGet = target.prototype.get;
-  const caches = new target({ width: 0, height: 0 }).caches;
+  const caches: FrameCaches = { ink: new target({ width: 0, height: 0 }).caches, keptChars: 0 };
   target.prototype.get = function get(this: InkOutput) {
     return frameOutput.call(this, caches, inkGet);
   };
