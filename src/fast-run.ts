@@ -3,7 +3,7 @@ import { makeOutput } from './output.js';
 
 /**
  * `task run <task>` is what the supervisor starts for every task, and each run waits on it before
- * its agent starts, so it skips loading the command parser (≈ 10 ms; README, Performance). The
+ * its agent starts, so it skips loading the command parser (≈ 8 ms; README, Performance). The
  * options are the parser's: `--no-hydrate` and `--no-setup` turn off what is on by default.
  */
 export async function runPlainTaskRun(args: readonly string[]): Promise<number> {
