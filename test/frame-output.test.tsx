@@ -72,6 +72,7 @@ describe('frame output: the cheaper get() writes the frames Ink writes', () => {
     }
     expect(await installFrameOutput(Other as never)).toBe(false);
     expect(new Other().get().output).toBe('other');
+    expect(await installFrameOutput(class NoGet {} as never)).toBe(false);
   });
 
   const cases: [string, number, number, Op[]][] = [

@@ -191,10 +191,12 @@ export async function loadInkOutput(): Promise<OutputClass> {
 
 /**
  * Puts the cheaper `get()` on Ink's `Output` when Ink's own is the one it was checked against.
- * Returns whether it did; calling it again does nothing more.
+ * Returns whether it did; calling it again does nothing more. Never throws: an Ink laid out
+ * differently (its `Output` not found) keeps its own `get()`.
  */
 export async function installFrameOutput(Output?: OutputClass): Promise<boolean> {
-  const target = Output ?? (await loadInkOutput());
+  const target = Output ?? (await loadInkOutput().catch(() => undefined));
+  if (target === undefined || typeof target.prototype?.get !== 'function') return false;
   if (installed.has(target)) return true;
   if (getDigest(target) !== CHECKED_GET_DIGEST) return false;
   const inkGet = target.prototype.get;
