@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 
 /** The argument lists served without the command parser: `task list|ls [--json] [--all-repos]`. */
-const FAST_FLAGS = new Set(['--json', '--all-repos']);
+const FAST_LIST_FLAGS = new Set(['--json', '--all-repos']);
 
 /** Whether `args` is a plain `task list`, which skips loading commander (see fast-list.ts). */
 function isPlainTaskList(args: readonly string[]): boolean {
-  return args[0] === 'task' && (args[1] === 'list' || args[1] === 'ls') && args.slice(2).every((a) => FAST_FLAGS.has(a));
+  return args[0] === 'task' && (args[1] === 'list' || args[1] === 'ls') && args.slice(2).every((a) => FAST_LIST_FLAGS.has(a));
 }
 
 /** `task run <task> [--json] [--no-hydrate] [--no-setup]`, likewise (see fast-run.ts). */

@@ -43,7 +43,7 @@ function bothWays(width: number, height: number, ops: Op[]) {
   return { ink: inkGet.call(output), ours: ours.call(output) };
 }
 
-const write = (x: number, y: number, text: string, transformers: Op extends infer O ? (O extends { type: 'write' } ? O['transformers'] : never) : never = []): Op => ({ type: 'write', x, y, text, transformers });
+const write = (x: number, y: number, text: string, transformers: Extract<Op, { type: 'write' }>['transformers'] = []): Op => ({ type: 'write', x, y, text, transformers });
 const clip = (c: { x1?: number; x2?: number; y1?: number; y2?: number }): Op => ({ type: 'clip', clip: c });
 const unclip: Op = { type: 'unclip' };
 
