@@ -23,10 +23,7 @@ const UPDATES = 10;
 /** JSON-2: lanes (each its own registry) run side by side, so that waits on stale locks overlap. */
 const KILL_LANES = 10;
 const KILL_ROUNDS_PER_LANE = 4;
-/**
- * A lock left by a SIGKILLed holder is stale LOCK_STALE_MS after its last refresh; its first
- * mtime may be set up to 1 s ahead (proper-lockfile's precision probe). This margin is past both.
- */
+/** A lock left by a SIGKILLed holder is stale LOCK_STALE_MS after its last refresh; this is surely past it. */
 const STALE_FOR_SURE_MS = LOCK_STALE_MS + 1_500;
 
 interface Child {
@@ -288,8 +285,9 @@ describe('the task registry when processes die (RELIABILITY JSON-2, JSON-3)', ()
   }, 120_000);
 
   it('JSON-3: many processes racing for a stale lock never hold it at once', async () => {
-    // proper-lockfile alone let 10 of 12 racers in while another held the lock (its stale takeover
-    // is stat → rmdir → mkdir, and a late rmdir removes the lock the first racer has just made).
+    // proper-lockfile let 10 of 12 racers in while another held the lock (its stale takeover is
+    // stat → rmdir → mkdir, and a late rmdir removes the lock the first racer has just made); a
+    // takeover without the guard fails this test the same way.
     const lanes = await Promise.all(
       Array.from({ length: 4 }, async () => {
         const sb = sandbox();
