@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs';
 
 /** The argument lists served without the command parser: `task list|ls [--json] [--all-repos]`. */
 const FAST_LIST_FLAGS = new Set(['--json', '--all-repos']);
@@ -23,11 +24,23 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+/**
+ * The fast paths as `npm run build` bundles them (scripts/bundle.mjs: a few files for Node to load
+ * instead of ~70), or as tsc compiled them when there is no bundle, or only one older than the
+ * compiled modules (tsc ran again since: the bundle holds the code from before).
+ */
+function fastPath<M>(name: 'fast-list' | 'fast-run', unbundled: () => Promise<M>): Promise<M> {
+  const bundled = new URL(`../bundle/${name}.js`, import.meta.url);
+  const made = statSync(bundled, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const compiled = statSync(new URL(`./${name}.js`, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
+  return made >= compiled ? (import(bundled.href) as Promise<M>) : unbundled();
+}
+
 const args = process.argv.slice(2);
 const run = isPlainTaskList(args)
-  ? import('./fast-list.js').then((m) => m.runPlainTaskList(args))
+  ? fastPath('fast-list', () => import('./fast-list.js')).then((m) => m.runPlainTaskList(args))
   : isPlainTaskRun(args)
-    ? import('./fast-run.js').then((m) => m.runPlainTaskRun(args))
+    ? fastPath('fast-run', () => import('./fast-run.js')).then((m) => m.runPlainTaskRun(args))
     : import('./cli.js').then((m) => m.main(process.argv));
 
 run.then(
