@@ -108,7 +108,7 @@ function leftovers(file: string): string[] {
   }
 }
 
-/** write-file-atomic's temp files: `tasks.json.<digits>`. */
+/** The registry's temp files: `tasks.json.<digits>`. */
 function tempFiles(file: string): string[] {
   return leftovers(file).filter((name) => /^tasks\.json\.\d+$/.test(name));
 }
