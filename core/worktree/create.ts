@@ -34,25 +34,30 @@ export interface CreateWorktreeOptions {
   lookups?: WorktreeLookups;
 }
 
-type GitResult = Awaited<ReturnType<typeof runGit>>;
-
 /** The read-only git look-ups that creation starts with: the task branch, the base, the worktree list. */
 export interface WorktreeLookups {
   branch: string;
   base: string;
-  refs: Promise<[GitResult, GitResult]>;
+  /** The commits the task branch and the base point to; undefined for one that does not exist. */
+  refs: Promise<{ branch?: string; base?: string }>;
   worktrees: Promise<WorktreeEntry[]>;
+}
+
+/** A commit in `git cat-file --batch-check` output (`<oid> commit <size>`); undefined for `<name> missing`. */
+function commitOf(line: string | undefined): string | undefined {
+  return /^([0-9a-f]{40}|[0-9a-f]{64}) commit \d+$/.exec(line ?? '')?.[1];
 }
 
 /**
  * Starts creation's read-only look-ups for `task`, so that a caller with other work first (the
- * runner claims the task) has git answer meanwhile: each git start costs milliseconds.
+ * runner claims the task) has git answer meanwhile: each git start costs milliseconds, so both
+ * refs are looked up by one `cat-file --batch-check` (names on stdin: nothing in them is an option).
  */
 export function startWorktreeLookups(task: Task, signal?: AbortSignal): WorktreeLookups {
-  const refs = Promise.all([
-    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `refs/heads/${task.branch}`], { cwd: task.repo, allowFailure: true, signal }),
-    runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${task.base}^{commit}`], { cwd: task.repo, allowFailure: true, signal }),
-  ]);
+  const refs = runGit(['cat-file', '--batch-check'], { cwd: task.repo, input: `refs/heads/${task.branch}^{commit}\n${task.base}^{commit}\n`, signal }).then((found) => {
+    const [branch, base] = found.stdout.split('\n');
+    return { branch: commitOf(branch), base: commitOf(base) };
+  });
   const worktrees = listWorktrees(task.repo, signal);
   // Awaited by createWorktree; these only keep a rejection nobody waits for from going unhandled.
   refs.catch(() => undefined);
@@ -141,17 +146,17 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
       hint: holder.main ? `Switch the main checkout to another branch (git switch ${task.base}), then try again.` : 'Git checks a branch out in one worktree at a time: remove that worktree, or work there.',
     });
   }
-  const [branch, base] = await refs;
-  const branchExists = branch.exitCode === 0;
+  const { branch, base } = await refs;
+  const branchExists = branch !== undefined;
   if (!branchExists) {
-    if (base.exitCode !== 0) {
+    if (base === undefined) {
       throw new CodexAgentError('invalid-value', `The base branch ${task.base} of ${task.slug} does not exist in ${task.repo}.`, {
         hint: `Create it, or change the task's base: codex-agent task edit ${task.slug} --base <branch>`,
       });
     }
   }
   // The commit the worktree starts at: the branch's when it exists, else the base's.
-  const start = (branchExists ? branch : base).stdout.trim();
+  const start = (branch ?? base)!;
   return { branchExists, start, worktrees };
 }
 
