@@ -1,11 +1,12 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitAgentWork } from '../core/runs/commit.js';
 import type { Task } from '../core/task.js';
 import { git, makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
-// Committing an agent's work in a real worktree: the commit HEAD ends at, and the identity used.
+// Committing an agent's work in a real worktree: the commit HEAD ends at, the identity used, and
+// the paths reported.
 
 let sb: Sandbox;
 let worktree: string;
@@ -82,4 +83,35 @@ it("does not start git's automatic maintenance after the commit", async () => {
   const log = readFileSync(trace, 'utf8');
   expect(log).toMatch(/git.* commit/);
   expect(log).not.toMatch(/maintenance run|gc --auto/);
+});
+
+it('lists every path the commit changes: edits, additions, deletions, both sides of a move, and what the agent staged itself', async () => {
+  writeFileSync(join(worktree, 'keep.txt'), 'one\n');
+  writeFileSync(join(worktree, 'old name.txt'), 'moved\n');
+  writeFileSync(join(worktree, 'gone.txt'), 'bye\n');
+  await commitAgentWork(worktree, task, 'fake', 'base', []);
+
+  writeFileSync(join(worktree, 'keep.txt'), 'two\n');
+  renameSync(join(worktree, 'old name.txt'), join(worktree, 'new name.txt'));
+  rmSync(join(worktree, 'gone.txt'));
+  mkdirSync(join(worktree, 'sub', 'deep'), { recursive: true });
+  writeFileSync(join(worktree, 'sub', 'deep', 'é.txt'), 'new\n');
+  writeFileSync(join(worktree, 'staged.txt'), 'staged by the agent\n');
+  git(worktree, 'add', 'staged.txt');
+  const result = await commitAgentWork(worktree, task, 'fake', 'changes', []);
+  expect(result.committed).toBe(true);
+  expect(result.files).toEqual(['gone.txt', 'keep.txt', 'new name.txt', 'old name.txt', 'staged.txt', 'sub/deep/é.txt']);
+  const shown = git(worktree, 'show', '--name-only', '--no-renames', '-z', '--format=', 'HEAD').split('\0').filter(Boolean).sort();
+  expect(shown).toEqual([...result.files].sort());
+  expect(git(worktree, 'status', '--porcelain')).toBe('');
+});
+
+it('commits nothing when nothing changed, also when a file was changed and changed back', async () => {
+  writeFileSync(join(worktree, 'a.txt'), 'one\n');
+  await commitAgentWork(worktree, task, 'fake', 'first', []);
+  const before = headOf(worktree);
+  writeFileSync(join(worktree, 'a.txt'), 'two\n');
+  writeFileSync(join(worktree, 'a.txt'), 'one\n');
+  expect(await commitAgentWork(worktree, task, 'fake', 'again', [])).toEqual({ committed: false, files: [] });
+  expect(headOf(worktree)).toBe(before);
 });

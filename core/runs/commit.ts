@@ -42,9 +42,13 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
   identity.catch(() => undefined); // awaited below
   const ignored = ignoring ? (await ignoring).stdout.split('\n') : [];
   const exclude = held.filter((path) => !ignored.includes(path)).map((path) => `:(exclude,top)${path}`);
-  await runGit(['add', '--all', '--', '.', ...exclude], { cwd: worktree });
-  const staged = await runGit(['diff', '--cached', '--name-only', '-z'], { cwd: worktree });
-  const files = staged.stdout.split('\0').filter(Boolean);
+  const pathspec = ['--', '.', ...exclude];
+  // What the commit will hold is read while git stages it (status reads the index as it was,
+  // without locking it): one git start fewer in a row than asking the index once it is staged.
+  const changes = runGit(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', ...pathspec], { cwd: worktree });
+  changes.catch(() => undefined); // awaited below
+  await runGit(['add', '--all', ...pathspec], { cwd: worktree });
+  const files = changedPaths((await changes).stdout);
   if (files.length === 0) return { committed: false, files };
   const args = [
     ...((await identity) ? [] : ['-c', 'user.name=codex-agent', '-c', 'user.email=codex-agent@localhost']),
@@ -61,6 +65,15 @@ export async function commitAgentWork(worktree: string, task: Task, profile: str
   ];
   await runGit(args, { cwd: worktree, input: commitMessage(task, profile, summary) });
   return { committed: true, sha: await headCommit(worktree), files };
+}
+
+/** The paths of `git status --porcelain=v1 -z --no-renames` (`XY <path>` entries), in git's byte order. */
+function changedPaths(porcelain: string): string[] {
+  const paths = porcelain
+    .split('\0')
+    .filter((entry) => entry.length > 3)
+    .map((entry) => entry.slice(3));
+  return [...new Set(paths)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
 /** The hydrate paths present in the worktree; a pattern with wildcards is kept as it is. */
