@@ -1,4 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CodexAgentError } from '../errors.js';
 import { runGit, succeeded } from '../git/run.js';
@@ -34,13 +35,12 @@ export interface CreateWorktreeOptions {
   lookups?: WorktreeLookups;
 }
 
-/** The read-only git look-ups that creation starts with: the task branch, the base, the worktree list. */
+/** The read-only git look-up that creation starts with: the task branch and the base. */
 export interface WorktreeLookups {
   branch: string;
   base: string;
   /** The commits the task branch and the base point to; undefined for one that does not exist. */
   refs: Promise<{ branch?: string; base?: string }>;
-  worktrees: Promise<WorktreeEntry[]>;
 }
 
 /** A commit in `git cat-file --batch-check` output (`<oid> commit <size>`); undefined for `<name> missing`. */
@@ -49,7 +49,7 @@ function commitOf(line: string | undefined): string | undefined {
 }
 
 /**
- * Starts creation's read-only look-ups for `task`, so that a caller with other work first (the
+ * Starts creation's read-only look-up for `task`, so that a caller with other work first (the
  * runner claims the task) has git answer meanwhile: each git start costs milliseconds, so both
  * refs are looked up by one `cat-file --batch-check` (names on stdin: nothing in them is an option).
  */
@@ -58,11 +58,8 @@ export function startWorktreeLookups(task: Task, signal?: AbortSignal): Worktree
     const [branch, base] = found.stdout.split('\n');
     return { branch: commitOf(branch), base: commitOf(base) };
   });
-  const worktrees = listWorktrees(task.repo, signal);
-  // Awaited by createWorktree; these only keep a rejection nobody waits for from going unhandled.
-  refs.catch(() => undefined);
-  worktrees.catch(() => undefined);
-  return { branch: task.branch, base: task.base, refs, worktrees };
+  refs.catch(() => undefined); // awaited by createWorktree; this only keeps an early rejection from going unhandled
+  return { branch: task.branch, base: task.base, refs };
 }
 
 export type CreateEvent =
@@ -113,18 +110,29 @@ async function describeExisting(path: string, entry: WorktreeEntry | undefined):
   return names.length ? `a directory with ${names.length} entr${names.length === 1 ? 'y' : 'ies'} is in the way` : 'an empty directory is in the way';
 }
 
-/** Checks everything that can be checked before touching git; returns the worktrees git knows. */
-async function preflight(task: Task, path: string, signal: AbortSignal | undefined, early: WorktreeLookups | undefined): Promise<{ branchExists: boolean; start: string; worktrees: WorktreeEntry[] }> {
-  if (task.worktree && (await lstat(task.worktree).catch(() => undefined))) {
-    throw new CodexAgentError('worktree-exists', `Task ${task.slug} already has a worktree at ${task.worktree}.`, {
-      hint: `Work there, or remove it first: codex-agent task worktree remove ${task.slug}`,
-    });
+/**
+ * Whether git's list of worktrees must be read before the add: something is at `path` already, or
+ * `path` lies inside a checkout (an ancestor holds a `.git`). Otherwise git's own checks suffice,
+ * and the list is read only if the add fails, to say why: one git start fewer on the way to every
+ * agent (README, Performance).
+ */
+async function needsWorktreeList(path: string): Promise<boolean> {
+  if (await lstat(path).catch(() => undefined)) return true;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (await lstat(join(dir, '.git')).catch(() => undefined)) return true;
+    if (dirname(dir) === dir) return false;
   }
-  // The task's branch or base may have been edited since the early look-ups began.
-  const lookups = early && early.branch === task.branch && early.base === task.base ? early : startWorktreeLookups(task, signal);
-  const { refs } = lookups;
-  let worktrees = await lookups.worktrees;
-  if (worktrees.some((w) => w.prunable !== undefined && w.locked === undefined)) {
+}
+
+/**
+ * Reads git's list of worktrees and throws when the worktree of `task` cannot be made at `path`:
+ * something is in the way, it would be inside another worktree, or another worktree holds the task
+ * branch. Stale records (their directories deleted) are pruned first; returns whether any were.
+ */
+async function checkWorktrees(task: Task, path: string, signal: AbortSignal | undefined): Promise<boolean> {
+  let worktrees = await listWorktrees(task.repo, signal);
+  const pruned = worktrees.some((w) => w.prunable !== undefined && w.locked === undefined);
+  if (pruned) {
     await runGit(['worktree', 'prune'], { cwd: task.repo, signal });
     worktrees = await listWorktrees(task.repo, signal);
   }
@@ -146,18 +154,29 @@ async function preflight(task: Task, path: string, signal: AbortSignal | undefin
       hint: holder.main ? `Switch the main checkout to another branch (git switch ${task.base}), then try again.` : 'Git checks a branch out in one worktree at a time: remove that worktree, or work there.',
     });
   }
+  return pruned;
+}
+
+/** Checks everything that can be checked before touching git; returns where the worktree starts. */
+async function preflight(task: Task, path: string, signal: AbortSignal | undefined, early: WorktreeLookups | undefined): Promise<{ branchExists: boolean; start: string }> {
+  if (task.worktree && (await lstat(task.worktree).catch(() => undefined))) {
+    throw new CodexAgentError('worktree-exists', `Task ${task.slug} already has a worktree at ${task.worktree}.`, {
+      hint: `Work there, or remove it first: codex-agent task worktree remove ${task.slug}`,
+    });
+  }
+  // The task's branch or base may have been edited since the early look-up began.
+  const { refs } = early && early.branch === task.branch && early.base === task.base ? early : startWorktreeLookups(task, signal);
+  if (await needsWorktreeList(path)) await checkWorktrees(task, path, signal);
   const { branch, base } = await refs;
   const branchExists = branch !== undefined;
-  if (!branchExists) {
-    if (base === undefined) {
-      throw new CodexAgentError('invalid-value', `The base branch ${task.base} of ${task.slug} does not exist in ${task.repo}.`, {
-        hint: `Create it, or change the task's base: codex-agent task edit ${task.slug} --base <branch>`,
-      });
-    }
+  if (!branchExists && base === undefined) {
+    throw new CodexAgentError('invalid-value', `The base branch ${task.base} of ${task.slug} does not exist in ${task.repo}.`, {
+      hint: `Create it, or change the task's base: codex-agent task edit ${task.slug} --base <branch>`,
+    });
   }
   // The commit the worktree starts at: the branch's when it exists, else the base's.
   const start = (branch ?? base)!;
-  return { branchExists, start, worktrees };
+  return { branchExists, start };
 }
 
 /**
@@ -207,7 +226,14 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   const planning: Promise<HydrationPlan | null> = wantHydrate ? planHydration(task.repo, settings.hydrate, signal) : Promise.resolve(null);
   planning.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
-  await addWorktree(task, path, branchExists ? undefined : start, signal);
+  try {
+    await addWorktree(task, path, branchExists ? undefined : start, signal);
+  } catch (err) {
+    // Git refused: its list of worktrees says why, or holds a stale record in the way, pruned
+    // now, after which the add is tried once more (a branch it made meanwhile is taken up).
+    if (!(await checkWorktrees(task, path, signal))) throw err;
+    await addWorktree(task, path, branchExists ? undefined : start, signal);
+  }
   emit({ type: 'worktree-added', path, branch: task.branch, branchCreated: !branchExists });
   const t0 = Date.now();
   const checkout = runGit(['checkout', '-f', '-q'], { cwd: path, signal }).then(() => Date.now());
