@@ -64,6 +64,6 @@ export async function setConfigValue(options: SetConfigOptions): Promise<SetConf
 
   // Validate exactly what would be in effect after the write; throws naming the problem.
   loadConfig({ repoRoot: options.repoRoot, env: {}, paths, fileTexts: new Map([[file, edit.text]]) });
-  await writeFileAtomically(file, edit.text, 0o644);
+  writeFileAtomically(file, edit.text, 0o644);
   return { file, key: options.key, value, keptLayout: edit.keptLayout, changed: true };
 }

@@ -46,7 +46,7 @@ export async function initRepo(repoRoot: string): Promise<InitResult> {
   if (existsSync(configPath)) steps.push({ path: configPath, action: 'unchanged', what: 'repo config (kept as it is)' });
   else {
     proposedChecks = proposeChecks(repoRoot);
-    await writeFileAtomically(configPath, configTemplate({ proposedChecks }), 0o644);
+    writeFileAtomically(configPath, configTemplate({ proposedChecks }), 0o644);
     steps.push({ path: configPath, action: 'created', what: 'repo config with every key and its default' });
   }
 
@@ -68,7 +68,7 @@ export async function initRepo(repoRoot: string): Promise<InitResult> {
   if (ignored) steps.push({ path: gitignore, action: 'unchanged', what: `.gitignore entry for ${REPO_LOCAL_CONFIG_FILE} (already there)` });
   else {
     const prefix = current === undefined || current === '' || current.endsWith('\n') ? (current ?? '') : `${current}\n`;
-    await writeFileAtomically(gitignore, `${prefix}# codex-agent: personal config overrides\n${IGNORE_LINE}\n`, 0o644);
+    writeFileAtomically(gitignore, `${prefix}# codex-agent: personal config overrides\n${IGNORE_LINE}\n`, 0o644);
     steps.push({ path: gitignore, action: current === undefined ? 'created' : 'updated', what: `.gitignore entry for ${REPO_LOCAL_CONFIG_FILE} (personal config stays out of git)` });
   }
 

@@ -58,7 +58,7 @@ export class Registry {
           // The plain-code check passes a valid registry without loading zod; zod names any problem.
           if (!isValidRegistry(registry)) await validateRegistry(registry, this.file);
           lock.assertHeld();
-          await writeFileAtomically(this.file, text);
+          writeFileAtomically(this.file, text);
         }
         return { result, info: { sweptTempFiles, migratedFrom } };
       },
