@@ -136,7 +136,7 @@ async function runnerOverhead() {
   const byHand = [];
   const ourRuns = [];
   // Rounds alternate (by hand, ours) so load on a shared machine hits both alike.
-  const ROUNDS = 7;
+  const ROUNDS = 11;
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // By hand: codex exec in a fresh checkout.

@@ -1,4 +1,5 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverRepo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -32,7 +33,7 @@ export function commitMessage(task: Task, profile: string, summary: string | und
  */
 export async function commitAgentWork(worktree: string, task: Task, profile: string, summary: string | undefined, hydrated: readonly string[]): Promise<CommitResult> {
   // A hydrate path the worktree does not hold has nothing to leave out, nor to ask git about.
-  const held = await heldPaths(worktree, hydrated);
+  const held = heldPaths(worktree, hydrated);
   // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
   // exclude only the hydrated paths git does not already ignore. Started first: the commit waits
   // on it; the identity is read meanwhile (each git start costs milliseconds).
@@ -77,9 +78,9 @@ function changedPaths(porcelain: string): string[] {
 }
 
 /** The hydrate paths present in the worktree; a pattern with wildcards is kept as it is. */
-async function heldPaths(worktree: string, hydrated: readonly string[]): Promise<string[]> {
-  const held = await Promise.all(hydrated.map((path) => /[*?[]/.test(path) || lstat(join(worktree, path)).then(() => true, () => false)));
-  return hydrated.filter((_, i) => held[i]);
+function heldPaths(worktree: string, hydrated: readonly string[]): string[] {
+  // Synchronous lstat calls: microseconds each, where promises would each wait for the thread pool.
+  return hydrated.filter((path) => /[*?[]/.test(path) || lstatSync(join(worktree, path), { throwIfNoEntry: false }) !== undefined);
 }
 
 /** Whether git has a user name and email to commit with (one git start for both). */
