@@ -87,7 +87,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
     return opened;
   };
   let task = findTask(await registry.read(), options.ref, options.repoRoot);
-  // Git looks the branch and the worktrees up while the task is claimed.
+  // Git looks the task branch and the base up while the task is claimed.
   const lookups = options.answer === undefined && !hasWorktree(task) ? startWorktreeLookups(task, options.signal) : undefined;
   const runIds: number[] = [];
   const slug = task.slug;
