@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -120,4 +120,12 @@ describe('the registry lock', () => {
     expect(ran).toBe(true);
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
   });
+});
+
+it('says what is wrong when the lock cannot be made at all', async () => {
+  const file = join(dir, 'not-a-dir', 'tasks.json');
+  writeFileSync(join(dir, 'not-a-dir'), 'a file where the directory should be');
+  const err = await withFileLock(file, async () => undefined).catch((caught: unknown) => caught);
+  expect(err).toBeInstanceOf(CodexAgentError);
+  expect((err as Error).message).toMatch(/EEXIST|ENOTDIR/);
 });

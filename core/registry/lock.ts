@@ -213,14 +213,15 @@ function heldLock(file: string, refresher: Refresher | undefined): HeldLock {
 export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
   if (options.enabled === false) return fn(heldLock(file, undefined));
 
-  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const path = `${file}.lock`;
   let mtime: number;
   try {
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
     mtime = await acquire(path);
   } catch (err) {
+    const busy = errorCode(err) === 'ELOCKED';
     throw new CodexAgentError('registry-locked', `Could not lock ${file}: ${(err as Error).message}.`, {
-      hint: `Another codex-agent process holds it. If none is running, remove ${path}.`,
+      hint: busy ? `Another codex-agent process holds it. If none is running, remove ${path}.` : `Check that ${dirname(file)} is writable.`,
       cause: err,
     });
   }
