@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runGit } from './run.js';
 
@@ -65,13 +65,19 @@ export function shortBranch(ref: string | undefined): string | undefined {
 /**
  * The git dir of the worktree at `path` (`<common>/worktrees/<id>` for a linked worktree, `.git` for
  * the main one), read from its `.git` file without starting git; undefined when there is none.
+ * Synchronous: one lstat and one small read, microseconds where promises wait for the thread pool.
  */
-export async function worktreeGitDir(path: string): Promise<string | undefined> {
+export function worktreeGitDir(path: string): string | undefined {
   const dotGit = resolve(path, '.git');
-  const stat = await lstat(dotGit).catch(() => undefined);
+  const stat = lstatSync(dotGit, { throwIfNoEntry: false });
   if (!stat) return undefined;
   if (stat.isDirectory()) return dotGit;
-  const text = await readFile(dotGit, 'utf8').catch(() => '');
+  let text = '';
+  try {
+    text = readFileSync(dotGit, 'utf8');
+  } catch {
+    return undefined;
+  }
   const match = /^gitdir: (.+)$/m.exec(text);
   return match ? resolve(path, match[1]!.trim()) : undefined;
 }

@@ -1,5 +1,4 @@
-import { lstatSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRepo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -31,15 +30,21 @@ export function commitMessage(task: Task, profile: string, summary: string | und
  * committed when nothing changed. The repo's own commit hooks run: a hook that refuses the change
  * fails the commit, and the caller reports its output.
  */
-export async function commitAgentWork(worktree: string, task: Task, profile: string, summary: string | undefined, hydrated: readonly string[]): Promise<CommitResult> {
+export async function commitAgentWork(
+  worktree: string,
+  task: Task,
+  profile: string,
+  summary: string | undefined,
+  hydrated: readonly string[],
+  /** {@link hasGitIdentity}, when the caller asked it earlier (the runner does while the agent works). */
+  identity: Promise<boolean> = hasGitIdentity(worktree),
+): Promise<CommitResult> {
   // A hydrate path the worktree does not hold has nothing to leave out, nor to ask git about.
   const held = heldPaths(worktree, hydrated);
   // A git-ignored path named in an exclude pathspec makes `git add` fail ("paths are ignored"):
-  // exclude only the hydrated paths git does not already ignore. Started first: the commit waits
-  // on it; the identity is read meanwhile (each git start costs milliseconds).
+  // exclude only the hydrated paths git does not already ignore.
   const ignoring = held.length ? runGit(['check-ignore', '--', ...held], { cwd: worktree, allowFailure: true }) : undefined;
   ignoring?.catch(() => undefined); // awaited below
-  const identity = hasIdentity(worktree);
   identity.catch(() => undefined); // awaited below
   const ignored = ignoring ? (await ignoring).stdout.split('\n') : [];
   const exclude = held.filter((path) => !ignored.includes(path)).map((path) => `:(exclude,top)${path}`);
@@ -84,7 +89,7 @@ function heldPaths(worktree: string, hydrated: readonly string[]): string[] {
 }
 
 /** Whether git has a user name and email to commit with (one git start for both). */
-async function hasIdentity(cwd: string): Promise<boolean> {
+export async function hasGitIdentity(cwd: string): Promise<boolean> {
   const found = await runGit(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd, allowFailure: true });
   const keys = new Set(found.stdout.split('\n').map((line) => line.split(' ', 1)[0]));
   return keys.has('user.name') && keys.has('user.email');
@@ -93,19 +98,24 @@ async function hasIdentity(cwd: string): Promise<boolean> {
 /**
  * The commit HEAD points at, read from the files the commit just wrote (the worktree's HEAD, then
  * the loose ref in the repo's git dir), which saves a git start; anything else (a packed ref, the
- * reftable format, git told where to look by GIT_DIR and the like) asks git.
+ * reftable format, git told where to look by GIT_DIR and the like) asks git. The reads are
+ * synchronous: three small files, microseconds where promises wait for the thread pool.
  */
 async function headCommit(worktree: string): Promise<string> {
-  const gitDir = await worktreeGitDir(worktree);
+  const gitDir = worktreeGitDir(worktree);
   const commonDir = discoverRepo(worktree)?.gitCommonDir;
-  const ref = gitDir && /^ref: (refs\/heads\/\S+)$/.exec((await readOrEmpty(join(gitDir, 'HEAD'))).trim())?.[1];
+  const ref = gitDir && /^ref: (refs\/heads\/\S+)$/.exec(readOrEmpty(join(gitDir, 'HEAD')).trim())?.[1];
   if (commonDir && ref) {
-    const sha = (await readOrEmpty(join(commonDir, ref))).trim();
+    const sha = readOrEmpty(join(commonDir, ref)).trim();
     if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
   }
   return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
 }
 
-function readOrEmpty(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch(() => '');
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -16,7 +16,7 @@ import { repoNameOf, type Task, type TaskStatus } from '../task.js';
 import { createWorktree, startWorktreeLookups, type WorktreeLookups } from '../worktree/create.js';
 import type { AttemptResult } from './attempt.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { commitAgentWork } from './commit.js';
+import { commitAgentWork, hasGitIdentity } from './commit.js';
 import { interpretFinish, isInfrastructureFailure, isTransient, profileChain, resumePrompt, type SessionToResume } from './run-policy.js';
 import type { RunnerEvent, RunnerListener } from './runner-events.js';
 import { transitionTask } from './task-transition.js';
@@ -180,11 +180,16 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
       const attemptNumber = store.run(runId)?.attempt ?? runIds.length;
       emit({ type: 'attempt', slug, runId, attempt: attemptNumber, profile: profileName, kind: profile.kind, resume: resumeSessionId !== undefined });
       emit({ type: 'phase', slug, runId, phase: 'planning' });
-      const result: AttemptResult = await runAttempt({
+      const attempt = runAttempt({
         task, worktree, runId, profileName, profile, prompt, resumeSessionId, timeoutMs, graceMs,
         signal: options.signal, store, batcher, redact: options.redact, env: options.env,
         logFile: join(options.paths.logsDir, repoNameOf(task.repo), slug, `${runId}.jsonl`), emit,
       });
+      // The agent has started (runAttempt starts it before it first waits): git is asked for an
+      // identity to commit with meanwhile, one git start fewer once it is done.
+      const identity = hasGitIdentity(worktree);
+      identity.catch(() => undefined); // awaited by the commit, if there is one
+      const result: AttemptResult = await attempt;
 
       // Stopped: by Ctrl-C here, or by `task stop` from elsewhere (which already marked the task).
       const stoppedElsewhere = findTask(await registry.read(), slug, task.repo).status === 'cancelled';
@@ -210,7 +215,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
         emit({ type: 'phase', slug, runId, phase: 'finalize' });
         let commit;
         try {
-          commit = await commitAgentWork(worktree, task, profileName, result.lastMessage, config.worktree.hydrate);
+          commit = await commitAgentWork(worktree, task, profileName, result.lastMessage, config.worktree.hydrate, identity);
         } catch (err) {
           const message = `committing the agent's changes failed: ${err instanceof Error ? err.message : String(err)}`;
           store.updateRun(runId, { result: 'failed', error: message, summary: result.lastMessage ?? null, endedAt: Date.now() });

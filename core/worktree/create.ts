@@ -258,7 +258,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
   const checkedOutAt = await checkout;
   const checkoutMs = checkedOutAt - t0;
   emit({ type: 'checked-out', ms: checkoutMs });
-  const gitDir = await worktreeGitDir(path);
+  const gitDir = worktreeGitDir(path);
   if (hydration && hydration.paths.length && gitDir) await writeHydrationManifest(path, gitDir, hydration);
   // Before setup: a setup command that runs git must not meet our index.lock.
   await refreshed;

@@ -127,7 +127,7 @@ export async function checkWorktreeRemoval(options: RemovalCheckOptions): Promis
   if (isSameOrInside(options.cwd, worktree)) {
     findings.push({ kind: 'current-directory', hard: true, message: `it is the current directory (${options.cwd}); cd out of it first` });
   }
-  const gitDir = await worktreeGitDir(worktree);
+  const gitDir = worktreeGitDir(worktree);
   findings.push(...(await gitStateFindings(gitDir, entry)));
 
   const status = parseStatusV2((await runGit(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], { cwd: worktree, signal })).stdout);
