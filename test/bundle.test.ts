@@ -97,3 +97,23 @@ it('is passed over when tsc compiled the modules again after it was made', async
     utimesSync(bundled, mtime, mtime);
   }
 });
+
+it('is used when every file has the same time, as npm installs them (packed as 1985-10-26)', async () => {
+  const repo = repoWithAgent('echo hi > agent.txt');
+  await sb.json(['task', 'add', 'Hello'], { cwd: repo });
+  const bundled = join(BUNDLE, 'fast-list.js');
+  const compiled = join(ROOT, 'dist', 'src', 'fast-list.js');
+  const times = [statSync(bundled).mtime, statSync(compiled).mtime] as const;
+  const packed = new Date('1985-10-26T08:15:00Z');
+  try {
+    utimesSync(bundled, packed, packed);
+    utimesSync(compiled, packed, packed);
+    const list = await loads(['task', 'list', '--json'], repo);
+    expect(list.code, list.stderr).toBe(0);
+    expect(ours(list.files)).toContain('dist/bundle/fast-list.js');
+    expect(ours(list.files)).not.toContain('dist/src/fast-list.js');
+  } finally {
+    utimesSync(bundled, times[0], times[0]);
+    utimesSync(compiled, times[1], times[1]);
+  }
+});
