@@ -81,7 +81,8 @@ function statOrUndefined(path: string) {
   }
 }
 
-function readOrEmpty(path: string): string {
+/** A small file's text, or '' when it cannot be read. */
+export function readOrEmpty(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {

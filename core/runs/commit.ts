@@ -1,6 +1,6 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverRepo } from '../git/repo.js';
+import { discoverRepo, readOrEmpty } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { worktreeGitDir } from '../git/worktree-list.js';
 import type { Task } from '../task.js';
@@ -110,12 +110,4 @@ async function headCommit(worktree: string): Promise<string> {
     if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return sha;
   }
   return (await runGit(['rev-parse', 'HEAD'], { cwd: worktree })).stdout.trim();
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }
