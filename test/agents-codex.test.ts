@@ -192,6 +192,16 @@ describe('the Codex adapter on lines it did not expect', () => {
     expect(parser.outcome()).toMatchObject({ ok: false });
   });
 
+  it('tells whether the line it was given is, as it stands, a JSON text (for the raw log)', () => {
+    const parser = createCodexParser();
+    const wasJson = (line: string) => (parser.push(line), parser.lastLineWasJson);
+    expect([started, '[1,2]', '{"type":7}', '"text"', 'warning: not json', '{"type":', '', `${started}\n`].map(wasJson)).toEqual([
+      true, true, true, true, false, false, false, false,
+    ]);
+    parser.finish({ code: 0, signal: null });
+    expect(wasJson(started)).toBe(false); // ignored after finish
+  });
+
   it('reads the legacy item_type / assistant_message shape', () => {
     const parser = createCodexParser();
     const events = feed(parser, [started, '{"type":"item.completed","item":{"id":"item_0","item_type":"assistant_message","text":"old build"}}', completed], { code: 0, signal: null });

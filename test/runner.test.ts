@@ -68,7 +68,12 @@ describe('task run', () => {
     expect(invocation!.prompt).toContain('Do: Say hello');
     // The raw stream is logged, and `task log` replays the stored events.
     const logDir = join(sb.env.XDG_STATE_HOME!, 'codex-agents', 'logs', 'app', slug);
-    expect(readFileSync(join(logDir, `${shown.runs[0]!.id}.jsonl`), 'utf8')).toContain('thread.started');
+    // The agent's JSON lines are kept as they are, beside its stderr and our start/exit records.
+    const records = readFileSync(join(logDir, `${shown.runs[0]!.id}.jsonl`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const printed = records.filter((r) => r.stream === 'stdout');
+    expect(printed[0]).toMatchObject({ stream: 'stdout', json: { type: 'thread.started' } });
+    expect(printed.every((r) => typeof r.ts === 'number' && typeof r.json === 'object' && !('line' in r))).toBe(true);
+    expect(records.map((r) => r.kind ?? r.stream)).toEqual(expect.arrayContaining(['start', 'stdout', 'exit']));
     const log = await sb.cli(['task', 'log', slug], { cwd: ar.repo });
     expect(log.stdout).toMatch(/plan 2\/2 — all done[\s\S]*» Created hello\.txt/);
     const logJson = await sb.cli(['task', 'log', slug, '--json'], { cwd: ar.repo });

@@ -52,6 +52,11 @@ export type Outcome = RunSuccess | RunFailure;
 export interface StreamParser {
   /** One line of output (a trailing newline is ignored). Lines pushed after `finish` are ignored. */
   push(line: string, ts?: number): AgentEvent[];
+  /**
+   * Whether the line last pushed was, without its newline, a JSON text (what a JSON-lines agent
+   * prints): the raw log then keeps it as it is instead of escaping it into a string.
+   */
+  readonly lastLineWasJson?: boolean;
   /** Closes the run; a second call returns no events and keeps the first outcome. */
   finish(exit: AgentExit, ts?: number): AgentEvent[];
   /** The run's outcome; only after `finish` (it throws before). */

@@ -94,6 +94,7 @@ export abstract class JsonLineParser implements StreamParser {
   protected abstract readonly name: string;
   protected sessionId: string | undefined;
   private result: Outcome | undefined;
+  lastLineWasJson = false;
 
   /** The events for one parsed line. */
   protected abstract handle(event: JsonObject & { type: string }, ts: number): AgentEvent[];
@@ -101,6 +102,7 @@ export abstract class JsonLineParser implements StreamParser {
   protected abstract reported(): { reported: Reported | undefined; unreported: Failure | undefined };
 
   push(line: string, ts: number = Date.now()): AgentEvent[] {
+    this.lastLineWasJson = false;
     if (this.result) return [];
     // Lines usually come without their newline and start with "{": then neither the regex nor
     // the trim (each a scan of the line) is needed.
@@ -112,6 +114,7 @@ export abstract class JsonLineParser implements StreamParser {
     } catch {
       return [{ type: 'raw', ts, source: this.source, data: text }];
     }
+    this.lastLineWasJson = text === line;
     const event = asObject(parsed);
     if (!event || typeof event.type !== 'string') return [{ type: 'raw', ts, source: this.source, data: parsed }];
     try {

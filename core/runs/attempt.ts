@@ -119,8 +119,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     graceMs: input.graceMs,
     signal: input.signal,
     onStdoutLine: (line) => {
-      log({ ts: Date.now(), stream: 'stdout', line });
-      handle(parser.push(line, Date.now()));
+      const ts = Date.now();
+      const events = parser.push(line, ts);
+      rawLog.writeLine(ts, 'stdout', line, parser.lastLineWasJson === true);
+      handle(events);
     },
     onStderrLine: (line) => log({ ts: Date.now(), stream: 'stderr', line }),
   });
