@@ -124,7 +124,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       rawLog.writeLine(ts, 'stdout', line, parser.lastLineWasJson === true);
       handle(events);
     },
-    onStderrLine: (line) => log({ ts: Date.now(), stream: 'stderr', line }),
+    onStderrLine: (line) => rawLog.writeLine(Date.now(), 'stderr', line, false),
   });
   if (agent.pid !== undefined) store.updateRun(runId, { pid: agent.pid, pgid: agent.pgid ?? null, procStartTime: agent.startTime ?? null });
 
