@@ -63,14 +63,8 @@ function floor(lines) {
   return { ms: performance.now() - t0, n };
 }
 
-// As the runner does it (core/runs/runner.ts, attempt.ts): a batcher over an EventWriter, which
-// stores from its own thread once events come in bursts. The clock runs from before the writer
-// exists until batcher.close() has waited for the last row to be committed.
-function ours(lines, dir) {
-  const store = StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.db`), { redact: makeRedactor({ secrets: secretsFromEnv(process.env) }) });
-  const runId = store.createRun({ repo: '/bench/repo', slug: 'bench', profile: 'codex', kind: 'codex', phase: 'execution', startedAt: Date.now() });
-  const t0 = performance.now();
-  const batcher = new EventBatcher(new EventWriter(store));
+// The lines through the Codex adapter into the batcher, as the runner hands them over; the events' count.
+function feed(lines, batcher, runId) {
   const parser = createCodexParser();
   let n = 0;
   const take = (events) => {
@@ -81,6 +75,18 @@ function ours(lines, dir) {
   };
   for (const line of lines) take(parser.push(line, Date.now()));
   take(parser.finish({ code: 0, signal: null }, Date.now()));
+  return n;
+}
+
+// As the runner does it (core/runs/runner.ts, attempt.ts): a batcher over an EventWriter, which
+// stores from its own thread once events come in bursts. The clock runs from before the writer
+// exists until batcher.close() has waited for the last row to be committed.
+function ours(lines, dir) {
+  const store = StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.db`), { redact: makeRedactor({ secrets: secretsFromEnv(process.env) }) });
+  const runId = store.createRun({ repo: '/bench/repo', slug: 'bench', profile: 'codex', kind: 'codex', phase: 'execution', startedAt: Date.now() });
+  const t0 = performance.now();
+  const batcher = new EventBatcher(new EventWriter(store));
+  const n = feed(lines, batcher, runId);
   batcher.close();
   const ms = performance.now() - t0;
   // Read back through the store: every event is there, in order, with its own id.
@@ -95,12 +101,7 @@ function ours(lines, dir) {
 function serializedOnly(lines) {
   const t0 = performance.now();
   const batcher = new EventBatcher({ appendEvents: (runId, events) => toBatchRows(runId, events) });
-  const parser = createCodexParser();
-  const take = (events) => {
-    for (const event of events) batcher.push(1, { ts: event.ts, type: event.type, data: event });
-  };
-  for (const line of lines) take(parser.push(line, Date.now()));
-  take(parser.finish({ code: 0, signal: null }, Date.now()));
+  feed(lines, batcher, 1);
   batcher.close();
   return performance.now() - t0;
 }
